@@ -1,0 +1,44 @@
+"""Stage `dedup`: merge duplicate events inside one article and give stable ids.
+
+Cross-article deduplication lives in the store; here two events are one when they
+share type, trigger sentence and dyad (e.g. "attacked ... in an attack").
+"""
+
+from __future__ import annotations
+
+from .model import Article, Event
+from .resources import Resources
+from .stages import stage
+
+
+def _key(e: Event) -> tuple[object, ...]:
+    return (e.type, e.sentence_index, tuple(sorted(a.name for a in e.source)),
+            tuple(sorted(a.name for a in e.target)))
+
+
+@stage("dedup", reads=("events",), adds=("events.event_id",))
+def dedup_events(article: Article, resources: Resources) -> None:
+    """Keep the most confident of same-sentence duplicates; number events in article order."""
+    events = article.events or []
+    best: dict[tuple[object, ...], Event] = {}
+    order: list[tuple[object, ...]] = []
+    for e in events:
+        k = _key(e)
+        if k not in best:
+            best[k] = e
+            order.append(k)
+        else:
+            keep = best[k]
+            if e.confidence > keep.confidence:
+                e.fatalities = e.fatalities if e.fatalities is not None else keep.fatalities
+                best[k] = e
+            else:
+                keep.fatalities = keep.fatalities if keep.fatalities is not None else e.fatalities
+    kept = sorted((best[k] for k in order), key=lambda e: (e.sentence_index, e._trigger_start))
+    counters: dict[int, int] = {}
+    for e in kept:
+        n = counters.get(e.sentence_index, 0)
+        counters[e.sentence_index] = n + 1
+        e.article_id = article.id
+        e.event_id = f"{article.id}:{e.sentence_index}:{n}"
+    article.events = kept
