@@ -1,12 +1,512 @@
-"""Stage `events`: triggers (verbal and nominal) to coded events with source and target."""
+"""Stage `events`: triggers (verbal and nominal) to coded events with source and target.
+
+For every parsed sentence we look up each token's lemma in the trigger lexicon,
+check the entry's constraints (particle, governed preposition, object class),
+then read participants off the dependency parse:
+
+- verbs: active subject -> source, object -> target; passive subject -> target and
+  the "by" agent -> source; participles and infinitives inherit their governor's subject;
+- nouns: possessors, actor modifiers ("US airstrikes") and "by X" -> source;
+  "on/against/at/targeting X" -> target; "between A and B" -> A source, B target;
+  a light verb ("launched an attack") lends its subject as source;
+- coordinated actors become lists; reciprocal triggers split coordinated subjects.
+
+An event needs a trigger and at least one participant (named or not). Triggers in the
+same clause that describe one incident ("an airstrike killed five") are merged.
+"""
 
 from __future__ import annotations
 
-from .model import Article
+from collections.abc import Iterable
+from typing import Any
+
+from .acled import classify_acled
+from .cameo import QUAD_BY_TYPE
+from .lexicon import Entry, Lexicon
+from .model import Actor, Article, Event, Mention, Sentence
 from .resources import Resources
 from .stages import stage
+
+SUBJ = {"nsubj", "csubj"}
+PASS_SUBJ = {"nsubjpass", "csubjpass"}
+OBJ = {"dobj", "obj", "attr", "oprd"}
+LIGHT_VERBS = {"launch", "carry", "conduct", "stage", "mount", "hold", "organize", "organise", "execute",
+               "perpetrate", "unleash", "begin", "start", "continue", "lead", "order", "claim", "call",
+               "announce", "sign", "reach", "make", "resume", "intensify", "step", "wage", "commit", "plan",
+               "undertake", "join"}
+ACCUSING_VERBS = {"accuse", "blame", "charge", "hold"}  # "X blamed Y for the attack": Y is the attacker
+TARGET_PREPS = {"on", "against", "at", "upon", "targeting", "into", "toward", "towards", "near"}
+RECIPROCAL = {"clash", "fight", "battle", "skirmish", "exchange", "meet", "agree", "negotiate", "talk",
+              "gunfight", "firefight", "shootout", "fighting", "clashes", "confer", "consult", "cooperate",
+              "discuss", "sign", "agreement", "ceasefire", "truce", "deal", "peace deal"}
+NON_ACTOR_HEADS = {"attack", "area", "town", "city", "village", "district", "province", "region", "home",
+                   "house", "building", "vehicle", "car", "road", "street", "day", "week", "time", "part",
+                   "number", "total", "side", "way", "incident", "fire", "shot", "explosion", "blast"}
+PRONOUNS = {"it", "they", "he", "she", "them", "him", "her", "we", "us", "you", "i", "this", "that",
+            "which", "who", "whom", "those", "these", "itself", "themselves"}
 
 
 @stage("events", reads=("sentences.doc", "mentions"), adds=("events",))
 def find_events(article: Article, resources: Resources) -> None:
-    article.events = []
+    """Detect triggers in every parsed sentence and read their participants."""
+    assert article.sentences is not None
+    lex: Lexicon = resources.lexicon
+    kb = resources.kb
+    mentions_by_sent: dict[int, list[Mention]] = {}
+    for m in article.mentions or []:
+        mentions_by_sent.setdefault(m.sentence_index, []).append(m)
+    events: list[Event] = []
+    for sent in article.sentences:
+        if sent.doc is None:
+            continue
+        ctx = _SentenceContext(sent, mentions_by_sent.get(sent.index, []), kb, article, lex)
+        found = [ev for tok in sent.doc if (ev := _event_for(tok, ctx)) is not None]
+        events.extend(_merge_same_incident(found, sent))
+    for ev in events:
+        ev.acled = classify_acled(ev, article)
+        ev.confidence = _confidence(ev)
+    article.events = events
+
+
+class _SentenceContext:
+    """Per-sentence lookups shared by the trigger and argument functions."""
+
+    def __init__(self, sent: Sentence, mentions: list[Mention], kb: Any, article: Article,
+                 lex: Lexicon) -> None:
+        self.sent = sent
+        self.doc = sent.doc
+        self.mentions = mentions
+        self.kb = kb
+        self.article = article
+        self.lex = lex
+        self._actor_cache: dict[int, list[Actor]] = {}
+
+    def mention_for(self, start: int, end: int, head_start: int) -> Mention | None:
+        """The mention inside [start, end) (article offsets) that covers the head, else the longest one."""
+        inside = [m for m in self.mentions if m.start >= start and m.end <= end]
+        for m in inside:
+            if m.start <= head_start < m.end:
+                return m
+        covering = [m for m in self.mentions if m.start <= head_start < m.end]
+        if covering:
+            return max(covering, key=lambda m: m.end - m.start)
+        return max(inside, key=lambda m: m.end - m.start) if inside else None
+
+
+# ---------------------------------------------------------------- triggers
+
+
+def _lemma(tok: Any) -> str:
+    lem = tok.lemma_.lower()
+    # the small model sometimes leaves plural nominal triggers unlemmatised
+    if tok.pos_ in ("NOUN", "PROPN") and lem == tok.lower_ and lem.endswith("s") and len(lem) > 4:
+        return lem[:-1]
+    return lem
+
+
+def _candidates(tok: Any, lex: Lexicon) -> list[tuple[Entry, Any]]:
+    """Lexicon entries this token can realise, with the first token of the trigger phrase."""
+    out: list[tuple[Entry, Any]] = []
+    lem = _lemma(tok)
+    text = tok.lower_
+    doc = tok.doc
+    # multiword nouns ending in this token ("car bomb", "air strike", "peace deal")
+    for e in lex.multiword.get(lem, []) + lex.multiword.get(text, []):
+        words = e.lemma.split()
+        start = tok.i - len(words) + 1
+        if start < 0:
+            continue
+        span = doc[start:tok.i + 1]
+        forms = [t.lower_ for t in span[:-1]]
+        if forms == words[:-1] or [t.lemma_.lower() for t in span[:-1]] == words[:-1]:
+            out.append((e, span[0]))
+    if out:
+        return out
+    if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
+        entries = lex.lookup(lem, "verb") or lex.lookup(lem, "noun") or lex.lookup(text, "noun")
+    elif tok.pos_ in ("NOUN", "PROPN", "ADJ"):
+        entries = lex.lookup(lem, "noun") or lex.lookup(text, "noun")
+        if not entries and tok.tag_ in ("NN", "NNS") and tok.dep_ in ("ROOT", "conj", "advcl", "xcomp"):
+            entries = lex.lookup(lem, "verb")
+    else:
+        entries = []
+    return [(e, tok) for e in entries]
+
+
+def _objects(tok: Any) -> list[Any]:
+    """Heads of the trigger's object-like dependents (incl. through a governed preposition)."""
+    objs = [c for c in tok.children if c.dep_ in OBJ or c.dep_ in PASS_SUBJ]
+    if tok.dep_ in ("amod", "compound") and tok.head.pos_ in ("NOUN", "PROPN"):
+        objs.append(tok.head)
+    for c in tok.children:
+        if c.dep_ in ("prep", "agent", "dative"):
+            objs.extend(g for g in c.children if g.dep_ == "pobj")
+        if c.dep_ == "compound":
+            objs.append(c)
+    # "X was captured": subject of a passive/participle trigger
+    if tok.dep_ in ("acl", "relcl") and tok.tag_ == "VBN":
+        objs.append(tok.head)
+    out = []
+    for o in objs:
+        out.append(o)
+        out.extend(c for c in o.children if c.dep_ == "conj")
+        # "control of X" / "positions of X"
+        out.extend(g for c in o.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj")
+        out.extend(c for c in o.children if c.dep_ == "compound")
+    return out
+
+
+def _constraints_ok(e: Entry, tok: Any, lex: Lexicon) -> bool:
+    if e.particle:
+        if not any(c.dep_ == "prt" and c.lower_ == e.particle for c in tok.children):
+            nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+            if nxt is None or nxt.lower_ != e.particle:
+                return False
+    if e.prep:
+        preps = {c.lower_ for c in tok.children if c.dep_ in ("prep", "agent", "prt")}
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+        if e.prep not in preps and (nxt is None or nxt.lower_ != e.prep):
+            return False
+    if e.object or e.not_object:
+        classes: set[str] = set()
+        for o in _objects(tok):
+            classes |= lex.object_class(_lemma(o)) | lex.object_class(o.lower_)
+        if e.object and e.object not in classes:
+            return False
+        if e.not_object and e.not_object in classes:
+            return False
+    return True
+
+
+def _specificity(e: Entry) -> int:
+    return 4 * bool(e.object) + 2 * bool(e.prep) + 2 * bool(e.particle) + (" " in e.lemma)
+
+
+def _event_for(tok: Any, ctx: _SentenceContext) -> Event | None:
+    if tok.is_punct or tok.like_num or tok.is_stop and tok.lower_ not in ("hit",):
+        return None
+    cands = [(e, first) for e, first in _candidates(tok, ctx.lex) if _constraints_ok(e, tok, ctx.lex)]
+    if not cands:
+        return None
+    # a noun modifying a trigger noun is part of that trigger ("rocket" in "rocket fire")
+    if tok.dep_ == "compound" and tok.head.pos_ == "NOUN" and _candidates(tok.head, ctx.lex):
+        return None
+    entry, first = max(cands, key=lambda c: (_specificity(c[0]), c[0].confidence))
+    is_noun = entry.pos == "noun" or tok.pos_ in ("NOUN", "PROPN")
+    source, target = (_noun_args(tok, entry, ctx) if is_noun else _verb_args(tok, entry, ctx))
+    participant = bool(source or target) or _has_participant(tok, ctx)
+    if not participant:
+        return None
+    sent = ctx.sent
+    cameo = ctx.lex.cameo.get(entry.cameo)
+    contexts = list(entry.contexts or cameo.plover_contexts)
+    ev = Event(
+        type=entry.type, mode=entry.mode, contexts=contexts, quad_class=QUAD_BY_TYPE[entry.type],
+        cameo=entry.cameo, goldstein=cameo.goldstein, source=source, target=target,
+        evidence_text=sent.text, sentence_index=sent.index, sentence_start=sent.start,
+        sentence_end=sent.end, trigger=ctx.doc[first.i:tok.i + 1].text, confidence=entry.confidence,
+    )
+    ev._trigger_i = tok.i
+    ev._trigger_start = sent.start + first.idx
+    ev._entry = entry
+    ev._notes["facts"] = dict(entry.facts)
+    ev._notes["nominal"] = is_noun
+    return ev
+
+
+# ---------------------------------------------------------------- arguments
+
+
+def _subject(tok: Any) -> tuple[list[Any], bool]:
+    """Subject tokens of a verb and whether the verb is passive (inherits through xcomp/conj/advcl)."""
+    cur = tok
+    for _ in range(4):
+        subj = [c for c in cur.children if c.dep_ in SUBJ]
+        psubj = [c for c in cur.children if c.dep_ in PASS_SUBJ]
+        if subj or psubj:
+            if cur is tok:
+                return (subj or psubj), bool(psubj)
+            # inherited: a participle of a passive clause keeps the active reading of its own verb
+            return (subj or []), False
+        if cur.dep_ in ("relcl", "acl") and cur.head.pos_ in ("NOUN", "PROPN"):
+            passive = cur.tag_ == "VBN" and not any(c.dep_ == "aux" for c in cur.children)
+            if cur is tok and passive:
+                return [], True
+            return [cur.head], False
+        if cur.dep_ in ("xcomp", "conj", "advcl", "ccomp", "pcomp") and cur.head is not cur:
+            if cur.dep_ == "advcl" and cur.tag_ != "VBG":
+                break
+            cur = cur.head
+            continue
+        break
+    return [], tok.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in tok.children)
+
+
+def _agent(tok: Any) -> list[Any]:
+    for c in tok.children:
+        if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"):
+            return [g for g in c.children if g.dep_ == "pobj"]
+    return []
+
+
+INTRANSITIVE = {"PROTEST", "MOBILIZE"}
+
+
+def _verb_args(tok: Any, entry: Entry, ctx: _SentenceContext) -> tuple[list[Actor], list[Actor]]:
+    gov = tok.head.head if tok.dep_ == "pcomp" else None
+    if gov is not None and gov.lemma_.lower() in ACCUSING_VERBS and tok.head.lower_ in ("of", "for"):
+        # "X accused Y of shelling Z": Y is the (alleged) source
+        accused = [c for c in gov.children if c.dep_ in ("dobj", "obj")]
+        return _actors(accused, ctx), _actors([c for c in tok.children if c.dep_ in ("dobj", "obj")], ctx)
+    if (tok.dep_ == "acl" and tok.tag_ == "VBN" and not _agent(tok)
+            and (entry.type in INTRANSITIVE or _reciprocal(entry))):
+        # "Hundreds of students protested in X" mis-parsed as a reduced relative
+        head = tok.head
+        if head.dep_ == "ROOT" and head.lower_ in ("hundreds", "thousands", "dozens", "scores", "tens"):
+            head = next((g for c in head.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"),
+                        head)
+        return _actors([head], ctx), []
+    subj, passive = _subject(tok)
+    passive = passive or any(c.dep_ in ("auxpass",) for c in tok.children)
+    psubj = [c for c in tok.children if c.dep_ in PASS_SUBJ]
+    objs = [c for c in tok.children if c.dep_ in ("dobj", "obj", "dative")]
+    if passive:
+        source_toks = _agent(tok)
+        target_toks = psubj or ([] if subj and subj[0].dep_ in SUBJ else subj)
+        if tok.dep_ in ("acl",) and not psubj:
+            target_toks = [tok.head]
+    else:
+        source_toks = subj
+        target_toks = objs
+    if not target_toks:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in TARGET_PREPS | {"with"}:
+                target_toks = [g for g in c.children if g.dep_ == "pobj"]
+                if target_toks:
+                    break
+    source = _actors(source_toks, ctx)
+    target = _actors(target_toks, ctx)
+    # "A and B clashed" -> A vs B
+    if not target and len(source) > 1 and _reciprocal(entry):
+        source, target = source[:1], source[1:]
+    return source, target
+
+
+def _reciprocal(entry: Entry) -> bool:
+    return entry.lemma in RECIPROCAL or bool(entry.facts.get("armed_clash"))
+
+
+def _noun_args(tok: Any, entry: Entry, ctx: _SentenceContext) -> tuple[list[Actor], list[Actor]]:
+    source_toks: list[Any] = []
+    target_toks: list[Any] = []
+    between: list[Any] = []
+    for c in tok.children:
+        if c.dep_ == "poss" or (c.dep_ == "nsubj" and c.i < tok.i):  # "US airstrikes" mis-parsed as a clause
+            source_toks.append(c)
+        elif c.dep_ in ("compound", "amod", "nmod") and c.i < tok.i:
+            if c.pos_ in ("PROPN",) or c.ent_type_ in ("NORP", "GPE", "ORG") or ctx.lex.object_class(
+                    _lemma(c)) & {"armed"}:
+                source_toks.append(c)
+        elif c.dep_ in ("prep", "agent"):
+            pobjs = [g for g in c.children if g.dep_ == "pobj"]
+            if c.lower_ == "by":
+                source_toks.extend(pobjs)
+            elif c.lower_ == "between":
+                between.extend(pobjs)
+            elif c.lower_ in TARGET_PREPS | {"with", "targeting"}:
+                target_toks.extend(pobjs)
+            elif c.lower_ == "of" and entry.type == "PROTEST":
+                source_toks.extend(pobjs)
+        elif c.dep_ == "acl" and c.lower_ in ("targeting", "against"):
+            target_toks.extend(g for g in c.children if g.dep_ in OBJ)
+    if between:
+        actors = _actors(between, ctx)
+        return actors[:1], actors[1:]
+    head = tok.head
+    # "launched an attack", "staged a protest": the light verb's subject is the source
+    if not source_toks and tok.dep_ in ("dobj", "obj", "attr") and head.lemma_.lower() in LIGHT_VERBS:
+        subj, passive = _subject(head)
+        source_toks = _agent(head) if passive else subj
+    # "an attack by X" handled above; "X's attack"; "the attack killed": nominal as subject
+    if not source_toks and tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB":
+        gov = head.head
+        if gov.lemma_.lower() in ACCUSING_VERBS:
+            source_toks = [c for c in gov.children if c.dep_ in ("dobj", "obj")]
+        elif gov.lemma_.lower() in LIGHT_VERBS | {"take", "participate", "engage", "involve"}:
+            subj, passive = _subject(gov)
+            source_toks = subj
+    source = _actors(source_toks, ctx)
+    target = _actors(target_toks, ctx)
+    if not target and len(source) > 1 and _reciprocal(entry):
+        source, target = source[:1], source[1:]
+    return source, target
+
+
+def _has_participant(tok: Any, ctx: _SentenceContext) -> bool:
+    """Some non-actor participant (victim, target object) is attached to the trigger."""
+    for c in tok.children:
+        if c.dep_ in OBJ | PASS_SUBJ | SUBJ | {"poss"}:
+            if c.lower_ not in PRONOUNS or c.dep_ in PASS_SUBJ:
+                return True
+        if c.dep_ in ("prep", "agent") and c.lower_ in TARGET_PREPS | {"by", "between", "with", "in"}:
+            if any(g.dep_ == "pobj" for g in c.children):
+                return True
+        if c.dep_ in ("compound", "amod") and c.pos_ in ("PROPN", "NOUN"):
+            return True
+    if tok.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj") and tok.pos_ == "NOUN":
+        return True
+    return False
+
+
+def _coord(tok: Any) -> list[Any]:
+    out = [tok]
+    for c in tok.children:
+        if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "PRON"):
+            out.extend(_coord(c))
+    return out
+
+
+def _phrase_span(tok: Any) -> tuple[int, int]:
+    """Token span of a noun phrase without its coordinated conjuncts, relative clauses or appositions."""
+    left = tok.i
+    right = tok.i
+    for c in tok.children:
+        if c.dep_ in ("conj", "cc", "relcl", "acl", "appos", "punct", "advcl"):
+            continue
+        sub = list(c.subtree)
+        if c.i < tok.i:
+            left = min(left, sub[0].i)
+        elif c.dep_ in ("prep",) and c.lower_ in ("of", "from", "loyal"):
+            right = max(right, sub[-1].i)
+        elif c.dep_ in ("compound", "amod", "nummod", "poss", "nmod"):
+            right = max(right, sub[-1].i)
+    return left, right + 1
+
+
+def _actors(toks: Iterable[Any], ctx: _SentenceContext) -> list[Actor]:
+    out: list[Actor] = []
+    seen: set[tuple[str | None, str]] = set()
+    for t in toks:
+        for c in _coord(t):
+            for a in _actor_for(c, ctx):
+                key = (a.id, a.name)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(a)
+    return out
+
+
+def _actor_for(tok: Any, ctx: _SentenceContext) -> list[Actor]:
+    if tok.i in ctx._actor_cache:
+        return ctx._actor_cache[tok.i]
+    res: list[Actor] = []
+    # "the forces of X", "fighters loyal to X", "members of X": look through to X
+    inner = None
+    if tok.lemma_.lower() in ("force", "member", "fighter", "unit", "position", "supporter", "element",
+                              "militant", "troop", "group") or tok.lower_ in ("positions", "forces"):
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "to", "from"):
+                pobj = [g for g in c.children if g.dep_ == "pobj"]
+                if pobj:
+                    inner = pobj[0]
+    s, e = _phrase_span(tok)
+    span = ctx.doc[s:e]
+    start = ctx.sent.start + span.start_char
+    end = ctx.sent.start + span.end_char
+    m = ctx.mention_for(start, end, ctx.sent.start + tok.idx)
+    if m is not None:
+        res = [Actor(**{**m.actor.to_dict(), "text": m.actor.text})]
+    elif inner is not None:
+        res = _actor_for(inner, ctx)
+    elif tok.lower_ in PRONOUNS and tok.lower_ not in ("they", "he", "she", "them", "him", "her", "who"):
+        res = []
+    else:
+        text = span.text
+        if tok.pos_ == "PRON" or tok.lemma_.lower() in NON_ACTOR_HEADS:
+            actor = ctx.kb.resolve_phrase(text, ctx.article) if tok.pos_ == "PRON" else None
+        else:
+            actor = ctx.kb.resolve_phrase(text, ctx.article)
+        if actor is not None:
+            res = [actor]
+    ctx._actor_cache[tok.i] = res
+    return res
+
+
+# ---------------------------------------------------------------- merging and scoring
+
+_INCIDENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "advcl", "conj", "xcomp", "acl", "compound", "relcl",
+                  "prep", "npadvmod", "appos", "attr"}
+_WEAPON_RANK = {"suicide": 9, "chemical": 8, "air": 7, "drone": 7, "missile": 6, "rocket": 6, "artillery": 6,
+                "ied": 5, "grenade": 5, "bomb": 4, "firearms": 2, "bladed": 1}
+
+
+def _linked(a: Any, b: Any) -> bool:
+    """Is token b within two dependency arcs of a (either direction), through incident-type arcs?"""
+    if a.head == b or b.head == a:
+        return True
+    if b.head.head == a and b.head.dep_ in ("prep", "agent", "advcl", "xcomp", "conj"):
+        return True
+    if a.head.head == b and a.head.dep_ in ("prep", "agent", "advcl", "xcomp", "conj"):
+        return True
+    return False
+
+
+def _merge_same_incident(events: list[Event], sent: Sentence) -> list[Event]:
+    """Fold ASSAULT-family triggers that describe one incident into the most informative event."""
+    if len(events) < 2:
+        return events
+    doc = sent.doc
+    dropped: set[int] = set()
+    for i, a in enumerate(events):
+        if i in dropped:
+            continue
+        for j, b in enumerate(events):
+            if j == i or j in dropped or a.type != b.type:
+                continue
+            ta, tb = doc[a._trigger_i], doc[b._trigger_i]
+            if a.type in ("ASSAULT", "PROTEST"):
+                if not _linked(ta, tb):
+                    continue
+            elif not (ta.head == tb or tb.head == ta or tb.head.head == ta and tb.head.dep_ == "prep"
+                      or ta.head.head == tb and ta.head.dep_ == "prep"):
+                continue
+            # keep the verbal event (it has the clause and the counts), absorb the nominal one's facts
+            keep, drop = (a, b) if not a._notes.get("nominal") or b._notes.get("nominal") else (b, a)
+            if keep._notes.get("nominal") and drop._notes.get("nominal"):
+                keep, drop = (a, b) if a.confidence >= b.confidence else (b, a)
+            _absorb(keep, drop)
+            dropped.add(events.index(drop))
+            if drop is a:
+                break
+    return [e for k, e in enumerate(events) if k not in dropped]
+
+
+def _absorb(keep: Event, drop: Event) -> None:
+    fk, fd = keep._notes.setdefault("facts", {}), drop._notes.get("facts", {})
+    wk, wd = fk.get("weapon"), fd.get("weapon")
+    if wd and _WEAPON_RANK.get(wd, 0) > _WEAPON_RANK.get(wk or "", 0):
+        fk["weapon"] = wd
+        keep.mode = drop.mode
+        keep.cameo = drop.cameo
+        keep.goldstein = drop.goldstein
+    for k, v in fd.items():
+        fk.setdefault(k, v)
+    if not keep.source and drop.source:
+        keep.source = drop.source
+    if not keep.target and drop.target:
+        keep.target = drop.target
+    keep.confidence = max(keep.confidence, drop.confidence)
+    keep._notes.setdefault("absorbed", []).append(drop.trigger)
+
+
+def _confidence(ev: Event) -> float:
+    """Entry prior, plus evidence of a complete record; earlier sentences lead (wire style)."""
+    c = ev.confidence
+    if ev.source:
+        c += 0.05
+    if ev.target:
+        c += 0.05
+    if ev.acled:
+        c += 0.05
+    c -= min(ev.sentence_index, 10) * 0.015
+    return max(0.05, min(0.99, c))

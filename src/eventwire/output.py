@@ -54,4 +54,5 @@ def render_table(events: Iterable[Event | dict[str, Any]], out: IO[str], title: 
         t.add_column(col, **kw)  # type: ignore[arg-type]
     for row in table_rows(events):
         t.add_row(*row)
-    Console(file=out, width=max(100, Console().width)).print(t)
+    width = Console().width if out.isatty() else 160
+    Console(file=out, width=max(100, width)).print(t)

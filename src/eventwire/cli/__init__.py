@@ -19,12 +19,29 @@ def main() -> None:
     """eventwire: turn news text into coded political event data."""
 
 
+def _broken(name: str, exc: BaseException) -> click.Command:
+    """A stand-in command that reports why its module failed to import, only when used."""
+
+    @click.command(name, context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+                   help=f"(unavailable: {type(exc).__name__})")
+    def cmd() -> None:
+        raise click.ClickException(f"the '{name}' commands failed to load: {type(exc).__name__}: {exc}")
+
+    return cmd
+
+
 for _name in _COMMAND_MODULES:
     _full = f"{__name__}.{_name}"
     try:
         _mod = importlib.import_module(_full)
     except ModuleNotFoundError as _exc:
-        if _exc.name != _full:
+        if _exc.name == _full:
+            continue
+        main.add_command(_broken(_name, _exc))
+        continue
+    except Exception as _exc:  # noqa: BLE001 - one broken optional part must not take down `extract`
+        if _name == "extract":
             raise
+        main.add_command(_broken(_name, _exc))
         continue
     _mod.register(main)

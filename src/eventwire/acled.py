@@ -1,0 +1,218 @@
+"""ACLED event type and sub-event type rules.
+
+ACLED's sub-types depend on more than the verb, so each rule below names the
+evidence it uses: the weapon (from the trigger entry, absorbed nominal triggers and
+weapon words in the clause), who the two sides are (armed vs civilian, state vs not),
+and cues in the sentence (police intervention, lethal force, protesters turning
+violent, a mob). Events ACLED would not code (verbal events, consultations, aid)
+get `None`.
+
+Rules, in order:
+1. a lexicon entry with a fixed `acled` pair (arrest, abduction, looting, agreement ...);
+2. ASSAULT with a remote weapon -> Explosions/Remote violence: suicide > chemical >
+   air/drone > shelling/artillery/missile > IED/landmine > grenade > (bomb -> IED);
+3. territory taken -> Government regains territory (state source) / Non-state actor overtakes territory;
+4. PROTEST: riot or violence by demonstrators -> Riots (mob violence when no demonstration cue,
+   else violent demonstration); lethal force on protesters -> Excessive force against protesters;
+   police intervention (dispersal, tear gas, arrests) -> Protest with intervention; else Peaceful protest;
+5. ASSAULT between two armed sides, or a clash/firefight/exchange of fire -> Battles/Armed clash;
+   ASSAULT by a mob -> Riots/Mob violence; ASSAULT on civilians or unknown victims -> Violence against
+   civilians/Attack (sexual violence and abduction have their own sub-types);
+6. COERCE property destruction -> Looting/property destruction; MOBILIZE -> Change to group/activity.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .model import Actor, Article, Event
+
+ARMED_SECTORS = {"MIL", "COP", "REB", "UAF", "PRM", "SPY", "CRM"}
+STATE_SECTORS = {"MIL", "COP", "GOV", "SPY"}
+CIVILIAN_SECTORS = {"CVL", "JRN", "EDU", "MED", "REF", "REL", "AGR", "BUS", "LAB", "SOC", "ELI", "OPP", "PTY"}
+
+_ARMED_WORDS = re.compile(
+    r"\b(troops?|soldiers?|forces|army|military|militia\w*|militants?|fighters?|rebels?|insurgents?|"
+    r"gunmen|police\w*|officers?|gendarmes?|guards?|jihadists?|combatants?|battalion|brigade|unit|"
+    r"commandos?|paramilitar\w+|marines|armed (?:men|group|groups)|assailants|attackers|bandits?|"
+    r"terrorists?|guerrillas?|pirates?|mercenaries|snipers?|positions|self-defen[cs]e|vigilantes?|"
+    r"cartel|gang\w*|dahalo|mayi[- ]mayi|al-shabaab|boko haram|iswap|jnim|taliban|houthis?|hezbollah|"
+    r"hamas|pkk|ypg|sdf|is|isis|isil|daesh|naxal\w*|maoists?)\b", re.I)
+_CIVILIAN_WORDS = re.compile(
+    r"\b(civilians?|residents?|villagers?|farmers?|herders?|women|woman|children|child|boys?|girls?|men|man|"
+    r"people|persons?|journalists?|reporters?|students?|teachers?|worker|workers|traders?|passengers?|"
+    r"drivers?|family|families|pilgrims?|refugees?|migrants?|activists?|doctors?|nurses?|patients?|"
+    r"worshippers?|shopkeepers?|businessm[ae]n|teenagers?|youths?|individuals?|elderly|victims?|"
+    r"health workers?|aid workers?|monks?|priests?|imams?|couple|body|corpse|minors?|infants?|baby|"
+    r"candidates?|councill?ors?|mayor|chief|official|officials|leader|member)\b", re.I)
+_WEAPON_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("suicide", re.compile(r"\bsuicide\b|\bself-detonat|\bsvbied\b|\bblew (him|her)self up", re.I)),
+    ("chemical", re.compile(r"\bchemical\b|\bchlorine\b|\bsarin\b|\bnerve agent|\btoxic gas|\bmustard gas", re.I)),
+    ("air", re.compile(r"\bair ?strikes?\b|\bair-strikes?\b|\bairstrikes?\b|\bair raids?\b|\bwarplanes?\b|"
+                       r"\bjets?\b|\bhelicopters?\b|\bdrones?\b|\buavs?\b|\baerial\b|\bair force\b|"
+                       r"\bbombers?\b|\bgunships?\b|\bfighter planes?\b|\baircraft\b", re.I)),
+    ("artillery", re.compile(r"\bshell(?:s|ed|ing)?\b|\bartillery\b|\bmortars?\b|\brockets?\b|\bmissiles?\b|"
+                             r"\bhowitzers?\b|\bprojectiles?\b|\bgrad\b|\bmlrs\b|\bkatyusha|\bheavy weapons\b|"
+                             r"\bcannons?\b|\btank fire\b|\banti-tank\b|\batgm\b|\bbombard\w*|\bexplosions? "
+                             r"involving|\bshelled\b|\bmm\b|\d+ ?mm\b", re.I)),
+    ("ied", re.compile(r"\bieds?\b|\bimprovised explosive|\broadside\b|\blandmines?\b|\bland mines?\b|"
+                       r"\bmines?\b(?! ?(?:workers?|company|site))|\bcar bombs?\b|\bvbied|\bexplosive devices?\b|"
+                       r"\bbooby|\bremote(?:ly)?[- ]detonat|\bstepped on\b|\bstruck a mine|\bmagnetic bomb", re.I)),
+    ("grenade", re.compile(r"\bgrenades?\b|\brpgs?\b", re.I)),
+]
+_INTERVENTION = re.compile(
+    r"\bdispers\w+|\btear ?gas|\bteargas|\bwater cannons?|\brubber bullets?|\bbatons?\b|\blathi|\bcharged\b|"
+    r"\barrest\w*|\bdetain\w*|\bbroke up|\bbreak up|\bbroken up|\bintervened|\bstun grenades?|\bpepper spray|"
+    r"\bclashed with (?:the )?police|\bforcibly\b|\bremoved by police|\bpushed back|\bprevented\b|"
+    r"\bblocked by (?:the )?police|\bfired (?:into the air|warning shots)", re.I)
+_LETHAL_FORCE = re.compile(r"\blive (?:ammunition|rounds|fire)|\bopened fire on\b.*\b(protesters|demonstrators|"
+                           r"crowd)|\bshot dead\b|\bkill\w*|\bdied\b|\bfatal", re.I)
+_PROTESTER_VIOLENCE = re.compile(
+    r"\bpelt\w*|\bstones?\b|\brocks?\b|\bthrew\b|\bhurl\w*|\bset (?:fire|ablaze)|\btorch\w*|\bburn\w*|"
+    r"\bvandali\w+|\bransack\w*|\bloot\w*|\bclash\w*|\battack\w*|\bdamag\w*|\bsmash\w*|\bstormed|"
+    r"\bmolotov|\bpetrol bombs?|\bviolent\w*|\briot\w*|\binjur\w*|\bbeat\w*|\bassault\w*|\bmachetes?", re.I)
+_DEMO = re.compile(r"\bprotest\w*|\bdemonstrat\w+|\brally|\bmarch\w*|\bsit-in|\bstrike\b|\bstriking\b|\bagitat",
+                   re.I)
+_MOB = re.compile(r"\bmobs?\b|\blynch\w*|\bvigilante|\bcommunal|\bangry (?:residents|villagers|crowd)|"
+                  r"\bgroups? of (?:residents|villagers|people)|\bresidents attacked|\bvillagers attacked|"
+                  r"\btwo groups|\brival groups|\bsupporters of|\bworkers of|\bcadres?\b|\bclash between", re.I)
+_CLASH = re.compile(r"\bclash\w*|\bexchang\w+ (?:of )?fire|\bfirefight|\bgunfight|\bgun battle|\bshootout|"
+                    r"\bfighting\b|\bfought\b|\bbattle\w*|\bskirmish\w*|\bengaged\b|\brepel\w*|\brepuls\w*|"
+                    r"\bthwart\w*|\bcounter-?attack", re.I)
+
+
+def _sector_armed(a: Actor) -> bool | None:
+    if a.sector in ARMED_SECTORS or a.kind == "armed_group":
+        return True
+    if a.sector in CIVILIAN_SECTORS:
+        return False
+    if a.kind == "state" and a.sector in (None, "GOV"):
+        return True  # a state acting violently acts through its forces
+    text = f"{a.text} {a.name}"
+    if _ARMED_WORDS.search(text):
+        return True
+    if _CIVILIAN_WORDS.search(text):
+        return False
+    return None
+
+
+def _side_armed(actors: list[Actor]) -> bool | None:
+    vals = [_sector_armed(a) for a in actors]
+    if any(v is True for v in vals):
+        return True
+    if any(v is False for v in vals):
+        return False
+    return None
+
+
+def _state(actors: list[Actor]) -> bool:
+    return any(a.sector in STATE_SECTORS or (a.kind == "state") or
+               re.search(r"\b(army|military|troops|soldiers|government|police|forces of|armed forces)\b",
+                         a.text, re.I) is not None for a in actors)
+
+
+def weapon_of(ev: Event, text: str) -> str | None:
+    """The most specific weapon named by the trigger facts or in the sentence."""
+    facts: dict[str, Any] = ev._notes.get("facts", {})
+    w = facts.get("weapon")
+    if w == "drone":
+        w = "air"
+    if w in ("suicide", "chemical", "air"):
+        return str(w)
+    for name, pat in _WEAPON_WORDS:
+        if pat.search(text):
+            if name == "air" and w in ("firearms",) and not re.search(r"strike|raid|bomb", text, re.I):
+                continue
+            return name
+    if w in ("missile", "rocket", "artillery"):
+        return "artillery"
+    return str(w) if w else None
+
+
+def classify_acled(ev: Event, article: Article | None = None) -> dict[str, str] | None:
+    """ACLED {event_type, sub_event_type} for an event, or None where ACLED would not code it."""
+    text = ev.evidence_text
+    entry = ev._entry
+    facts: dict[str, Any] = ev._notes.get("facts", {})
+    if entry is not None and entry.acled:
+        return {"event_type": entry.acled[0], "sub_event_type": entry.acled[1]}
+    t = ev.type
+    if t == "PROTEST":
+        return _protest(ev, text, facts)
+    if t == "ASSAULT":
+        return _assault(ev, text, facts)
+    if t == "COERCE":
+        if facts.get("territory"):
+            return _territory(ev, facts)
+        if facts.get("property") or ev.mode == "seize":
+            if _DEMO.search(text) or re.search(r"\brioters?\b|\bmobs?\b", text, re.I):
+                return {"event_type": "Riots", "sub_event_type": "Violent demonstration"
+                        if _DEMO.search(text) else "Mob violence"}
+            return {"event_type": "Strategic developments", "sub_event_type": "Looting/property destruction"}
+        if ev.mode == "police" and _DEMO.search(text):
+            return _protest(ev, text, facts)
+        if ev.mode == "arrest":
+            return {"event_type": "Strategic developments", "sub_event_type": "Arrests"}
+        return None
+    if t == "MOBILIZE":
+        return {"event_type": "Strategic developments", "sub_event_type": "Change to group/activity"}
+    if t == "AGREE" and entry is not None and entry.cameo == "057":
+        return {"event_type": "Strategic developments", "sub_event_type": "Agreement"}
+    if t == "RETREAT" and ev.mode == "disarm" and ev.contexts and "military" in ev.contexts:
+        return {"event_type": "Strategic developments", "sub_event_type": "Change to group/activity"}
+    return None
+
+
+def _territory(ev: Event, facts: dict[str, Any]) -> dict[str, str]:
+    if facts.get("territory") == "retake" or _state(ev.source):
+        return {"event_type": "Battles", "sub_event_type": "Government regains territory"}
+    return {"event_type": "Battles", "sub_event_type": "Non-state actor overtakes territory"}
+
+
+def _protest(ev: Event, text: str, facts: dict[str, Any]) -> dict[str, str]:
+    riot = ev.mode == "riot" or facts.get("violent")
+    demo = _DEMO.search(text) is not None
+    if _LETHAL_FORCE.search(text) and re.search(r"\b(police|security forces|troops|soldiers|army|gendarm)", text,
+                                                 re.I) and not riot and demo:
+        return {"event_type": "Protests", "sub_event_type": "Excessive force against protesters"}
+    if riot or (_PROTESTER_VIOLENCE.search(text) and demo and not _INTERVENTION.search(text)):
+        if facts.get("mob") or (not demo and _MOB.search(text)):
+            return {"event_type": "Riots", "sub_event_type": "Mob violence"}
+        return {"event_type": "Riots", "sub_event_type": "Violent demonstration"}
+    if _INTERVENTION.search(text):
+        if _PROTESTER_VIOLENCE.search(text) and re.search(r"\b(protesters|demonstrators|crowd|rioters)\b[^.]{0,40}"
+                                                           r"\b(pelt|threw|hurl|attack|torch|burn|stone)", text, re.I):
+            return {"event_type": "Riots", "sub_event_type": "Violent demonstration"}
+        return {"event_type": "Protests", "sub_event_type": "Protest with intervention"}
+    return {"event_type": "Protests", "sub_event_type": "Peaceful protest"}
+
+
+def _assault(ev: Event, text: str, facts: dict[str, Any]) -> dict[str, str]:
+    if facts.get("sexual"):
+        return {"event_type": "Violence against civilians", "sub_event_type": "Sexual violence"}
+    if facts.get("abduct"):
+        return {"event_type": "Violence against civilians", "sub_event_type": "Abduction/forced disappearance"}
+    weapon = weapon_of(ev, text)
+    remote = {
+        "suicide": "Suicide bomb", "chemical": "Chemical weapon", "air": "Air/drone strike",
+        "artillery": "Shelling/artillery/missile attack", "ied": "Remote explosive/landmine/IED",
+        "grenade": "Grenade", "bomb": "Remote explosive/landmine/IED",
+    }
+    if weapon in remote:
+        return {"event_type": "Explosions/Remote violence", "sub_event_type": remote[weapon]}
+    src_armed = _side_armed(ev.source)
+    tgt_armed = _side_armed(ev.target)
+    mob = facts.get("mob") or _MOB.search(text) is not None and src_armed is not True
+    if mob and not (src_armed and tgt_armed):
+        if _DEMO.search(text):
+            return {"event_type": "Riots", "sub_event_type": "Violent demonstration"}
+        return {"event_type": "Riots", "sub_event_type": "Mob violence"}
+    clash = bool(facts.get("armed_clash")) or _CLASH.search(text) is not None
+    if src_armed and tgt_armed:
+        return {"event_type": "Battles", "sub_event_type": "Armed clash"}
+    if clash and tgt_armed is not False and src_armed is not False:
+        return {"event_type": "Battles", "sub_event_type": "Armed clash"}
+    if tgt_armed is True and src_armed is None and not facts.get("civilian_target"):
+        return {"event_type": "Battles", "sub_event_type": "Armed clash"}
+    return {"event_type": "Violence against civilians", "sub_event_type": "Attack"}
