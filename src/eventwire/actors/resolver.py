@@ -1,0 +1,975 @@
+"""Actor resolution: alias index, compound actors, metonymy, and in-article coreference.
+
+One Aho-Corasick automaton holds every alias of the knowledge base (folded to lower case,
+length-preserving so offsets stay valid). A sentence is scanned once; matches are checked
+for word boundaries and case (short all-caps acronyms such as KH, IS or PKK must match
+exactly unless the whole text is lower-cased), reduced to the longest non-overlapping spans,
+and then combined: country + generic agent ("Syrian regime forces"), "pro-Iran militants",
+title + person ("President Biden"), organization + generic ("Taliban fighters").
+Coreference ("the group", "its leader", acronyms defined in parentheses, pronouns) uses
+a small per-article context kept in `article.meta["_actors"]`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import ahocorasick
+
+from ..model import Actor, Article, Mention
+from .kb import Entry, Role
+
+# --------------------------------------------------------------------------- text folding
+
+_FOLD: dict[int, str] = {}
+
+
+def _fold_char(ch: str) -> str:
+    if ch in "\u2018\u2019\u02bc\u02bb`\u00b4":
+        return "'"
+    if ch in "\u2010\u2011\u2012\u2013\u2014":
+        return "-"
+    base = unicodedata.normalize("NFKD", ch)[:1].lower()
+    return base if len(base) == 1 and base.isascii() else ch.lower()[:1] or ch
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, one output character per input character."""
+    out = []
+    for ch in text:
+        if ch.isascii():
+            out.append(ch.lower())
+            continue
+        c = _FOLD.get(ord(ch))
+        if c is None:
+            c = _FOLD[ord(ch)] = _fold_char(ch)
+        out.append(c if len(c) == 1 else ch)
+    return "".join(out)
+
+
+# words that are common English in lower case: an acronym or name equal to one of these is
+# only matched in lower-cased text when it is not used as a word
+_COMMON = frozenset(
+    """us is it an as at in on or no so do go he me my we be by to of up am pm raw mit sac cts
+may will rice bush chad turkey jordan guinea power hope just law mint sun job jobs arm arms ana sdf set
+tsk bsf car npc dss ndf laf cia all one two hamas art pla kpa nda isi ira eta""".split()
+)
+
+_PREP_BEFORE = frozenset(
+    """in at to from near into outside around across via toward towards through over within
+inside between of on visit visited visiting visits left reached arrived returning returned flew fly
+based embassy""".split()
+)
+_STOP_INITIALS = frozenset("of the and for de la del al el le des du y et in on".split())
+
+# generic agents that make the term before them the head ("army commanders", "police officials")
+_MEMBER_TERMS = frozenset(
+    """officers officer officials official spokesman spokeswoman spokesperson leaders leader
+commanders commander members supporters fighters forces force troops units personnel men chief chiefs staff
+agents soldiers gunmen militants militiamen guards""".split()
+)
+# collective or quantity nouns whose "of" complement is the real head ("a crowd of protesters")
+_COLLECTIVE = frozenset(
+    """crowd crowds group groups members member dozens hundreds thousands scores number
+numbers band team unit units squad contingent convoy delegation elements remnants handful bunch some many
+several most all part section wing faction leader leaders head chief spokesman commander commanders
+representatives representative supporters loyalists cell cells column columns
+one two three four five""".split()
+)
+_LOYAL = re.compile(
+    r"\b(?:loyal to|linked to|affiliated with|allied (?:with|to)|belonging to|aligned with|"
+    r"associated with|from|of|backed by|supported by)\s+$"
+)
+_PATRON_BEFORE = re.compile(r"\bpro[- ]$")
+_PATRON_GAP = re.compile(
+    r"^-?\s*(backed|sponsored|supported|allied|aligned|funded|armed|trained|affiliated)$"
+)
+_LED_GAP = re.compile(r"^-?\s*led$")
+_FILLERS = frozenset(
+    """'s s' security special federal national state local provincial regional senior top former
+elite armed anti-riot riot border government-backed government-allied loyalist regime regular official
+newly new some other the royal islamic interim transitional de facto acting ruling military""".split()
+)
+_CUT = re.compile(
+    r"(?:,|\(|\b(?:who|which|whose|that|in|at|near|on|from|with|during|after|before|since|inside|"
+    r"outside|across|around|by|to|under|over|for|against|into|loyal|linked|affiliated|"
+    r"belonging|allied|backed|supported|carrying|armed with|wearing|when|while|as)\b)"
+)
+_DET = re.compile(
+    r"^(?:(?:the|a|an|some|several|many|most|all|both|these|those|this|that|his|her|its|their|"
+    r"at least|at most|more than|less than|fewer than|about|around|nearly|almost|over|up to|"
+    r"some|other|another|two|three|four|five|six|seven|eight|nine|ten|dozens of|hundreds of|"
+    r"thousands of|scores of|[0-9][0-9,.]*)\s+)+"
+)
+
+_COREF_NP = re.compile(
+    r"\b(?:the|this|that)\s+(group|militia|organisation|organization|movement|faction|outfit|"
+    r"rebels|rebel group|militants|insurgents|guerrillas|party|network|alliance|coalition|"
+    r"jihadists|extremist group|militant group|armed group|terrorist group|insurgent group)\b"
+)
+_COREF_POSS = re.compile(
+    r"\b(?:its|their|the group's|the militia's|the organisation's|the organization's|"
+    r"the movement's)\s+(leader|leaders|chief|head|spokesman|spokesperson|founder|commander|"
+    r"commanders|fighters|members|militants|forces|men|leadership|military wing)\b"
+)
+_PRONOUN = re.compile(r"^(?:he|she|they|him|her|them)$")
+_ACRONYM_DEF = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9&-]{1,9})\s*\)")
+_WORD = re.compile(r"[\w'\u2019.&-]+")
+
+_TITLE_SYN = {
+    "premier": "prime minister",
+    "pm": "prime minister",
+    "defense minister": "defence minister",
+    "defense secretary": "defence minister",
+    "defence secretary": "defence minister",
+    "secretary of defense": "defence minister",
+    "minister of defence": "defence minister",
+    "minister of defense": "defence minister",
+    "foreign secretary": "foreign minister",
+    "secretary of state": "foreign minister",
+    "minister of foreign affairs": "foreign minister",
+    "head of state": "president",
+    "interior secretary": "interior minister",
+    "home secretary": "interior minister",
+    "minister of interior": "interior minister",
+    "head of government": "prime minister",
+    "monarch": "king",
+    "vice-president": "vice president",
+}
+
+_GUESS = (  # (keyword in an unknown name, kind, sector)
+    (
+        (
+            "front",
+            "army",
+            "brigade",
+            "brigades",
+            "battalion",
+            "battalions",
+            "militia",
+            "liberation",
+            "mujahideen",
+            "jihad",
+            "forces",
+            "martyrs",
+            "guerrilla",
+            "commando",
+            "resistance",
+            "ansar",
+            "jaish",
+            "liwa",
+            "fighters",
+            "insurgents",
+            "rebels",
+        ),
+        "armed_group",
+        "REB",
+    ),
+    (("party", "alliance", "bloc", "coalition", "congress", "league", "movement"), "organization", "PTY"),
+    (
+        (
+            "ministry",
+            "government",
+            "council",
+            "cabinet",
+            "presidency",
+            "agency",
+            "department",
+            "commission",
+            "office",
+            "authority",
+        ),
+        "organization",
+        "GOV",
+    ),
+    (("police", "gendarmerie", "guard"), "organization", "COP"),
+    (("court", "tribunal", "prosecutor"), "organization", "JUD"),
+    (("parliament", "assembly", "senate"), "organization", "LEG"),
+    (("union", "federation", "syndicate", "workers"), "organization", "LAB"),
+    (
+        ("bank", "company", "corporation", "corp", "inc", "ltd", "group", "holdings", "airlines", "oil"),
+        "organization",
+        "BUS",
+    ),
+    (("university", "school", "college", "students"), "organization", "EDU"),
+    (("church", "mosque", "diocese", "clergy", "islamic", "catholic"), "organization", "REL"),
+    (("news", "times", "post", "television", "tv", "radio", "press", "agency"), "organization", "JRN"),
+    (
+        (
+            "foundation",
+            "watch",
+            "international",
+            "institute",
+            "committee",
+            "society",
+            "association",
+            "red",
+            "crescent",
+            "cross",
+            "relief",
+            "aid",
+        ),
+        "organization",
+        "SOC",
+    ),
+)
+
+
+def guess_kind_sector(name: str, label: str | None = None) -> tuple[str, str | None]:
+    """A best guess for an actor that is not in the knowledge base."""
+    words = set(fold(name).replace("-", " ").split())
+    for keys, kind, sector in _GUESS:
+        if words & set(keys):
+            return kind, sector
+    if label == "PERSON":
+        return "person", None
+    if label == "NORP":
+        return "group", None
+    return ("organization" if label == "ORG" else "group"), None
+
+
+# --------------------------------------------------------------------------- index
+
+
+@dataclass
+class _Val:
+    """What an alias key points to: an entry, how the alias names it, and an exact form if case matters."""
+
+    entry: int
+    how: str  # name | adj | demonym | capital | term
+    exact: frozenset[str] | None  # surface forms required (all-caps acronyms), None = any case
+    capital_first: bool  # the alias starts with a capital: require that in mixed-case text
+
+
+_HOW_RANK = {"name": 0, "adj": 1, "demonym": 1, "capital": 2, "term": 4}
+_TYPE_RANK = {"organ": 0, "country": 1, "org": 2, "person": 3, "agent": 5}
+
+
+def _is_acronym(alias: str) -> bool:
+    core = alias.replace(".", "").replace("-", "").replace("&", "")
+    return 1 < len(core) <= 6 and core.isupper() and core.isalpha()
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    vals: list[_Val]
+    actor: Actor | None = None
+    entry: Entry | None = None
+    how: str = ""
+    patron: str | None = None
+
+
+@dataclass
+class ArticleContext:
+    """Per-article state for coreference: earlier named actors, acronym definitions, dominant country."""
+
+    acronyms: dict[str, Actor] = field(default_factory=dict)
+    long_forms: dict[str, Actor] = field(default_factory=dict)
+    history: list[tuple[int, Actor]] = field(default_factory=list)  # (article offset, actor), named only
+    plural_history: list[tuple[int, Actor]] = field(default_factory=list)  # generic groups, for "they"
+    country: str | None = None
+    country_counts: dict[str, int] = field(default_factory=dict)
+    published: dt.date | None = None
+
+
+class Resolver:
+    """Resolves noun phrases and finds actor mentions against one loaded knowledge base."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries = entries
+        self.by_id: dict[str, Entry] = {}
+        self.countries: dict[str, Entry] = {}
+        self.organs: dict[tuple[str, str], Entry] = {}
+        self.roles: dict[str, list[tuple[Entry, Role]]] = {}
+        keys: dict[str, list[_Val]] = {}
+        for i, e in enumerate(entries):
+            if e.id:
+                self.by_id.setdefault(e.id, e)
+            if e.type == "country" and e.country:
+                self.countries[e.country] = e
+            elif e.type == "organ" and e.country and e.sector:
+                self.organs.setdefault((e.country, e.sector), e)
+            for r in e.roles:
+                self.roles.setdefault(_norm_title(r.title), []).append((e, r))
+            self._add(keys, i, e.name, "name" if e.type != "agent" else "term")
+            for a in e.aliases:
+                self._add(keys, i, a, "term" if e.type == "agent" else "name")
+            for a in e.adjectives:
+                self._add(keys, i, a, "adj")
+            for a in e.demonyms:
+                self._add(keys, i, a, "demonym")
+            if e.capital_metonym:
+                for a in e.capitals:
+                    self._add(keys, i, a, "capital")
+        for vals in keys.values():
+            vals.sort(key=lambda v: (_HOW_RANK[v.how], _TYPE_RANK[entries[v.entry].type]))
+        self.keys = keys
+        auto = ahocorasick.Automaton()
+        for k in keys:
+            auto.add_word(k, k)
+        auto.make_automaton()
+        self.automaton = auto
+        self.military = self.by_id.get("agent:military")
+
+    @staticmethod
+    def _add(keys: dict[str, list[_Val]], i: int, alias: str, how: str) -> None:
+        alias = alias.strip()
+        if not alias:
+            return
+        k = fold(alias)
+        exact = frozenset({alias, alias.replace(".", "")}) if _is_acronym(alias) else None
+        cap = alias[:1].isupper() and how != "term"
+        vals = keys.setdefault(k, [])
+        for v in vals:
+            if v.entry == i and v.how == how:
+                return
+        vals.append(_Val(i, how, exact, cap))
+        if "." in alias and _is_acronym(alias):  # U.S. -> also US
+            Resolver._add(keys, i, alias.replace(".", ""), how)
+
+    # ----------------------------------------------------------------------- public API
+
+    def lookup(self, name: str) -> Entry | None:
+        """The entry a name (or id) denotes, for the CLI and for callers that need affiliations."""
+        if name in self.by_id:
+            return self.by_id[name]
+        k = fold(name.strip())
+        vals = self.keys.get(k)
+        if not vals:
+            return None
+        for v in vals:
+            if v.exact is None or name.strip() in v.exact or name.strip().isupper():
+                return self.entries[v.entry]
+        return self.entries[vals[0].entry]
+
+    def find_mentions(
+        self,
+        sentence_text: str,
+        offset: int,
+        sentence_index: int,
+        article: Article | None = None,
+        doc: Any = None,
+    ) -> list[Mention]:
+        """All actor mentions of a sentence, with article character offsets."""
+        ctx = self.context(article)
+        spans = self._spans(sentence_text, offset, ctx, doc=doc, phrase=False)
+        out = []
+        for sp in spans:
+            if sp.actor is None:
+                continue
+            out.append(Mention(sentence_index, offset + sp.start, offset + sp.end, sp.actor))
+            self._remember(ctx, offset + sp.start, sp.actor)
+        return out
+
+    def resolve_phrase(
+        self, text: str, article: Article | None = None, head: str | None = None, start: int | None = None
+    ) -> Actor | None:
+        """The actor a noun phrase denotes (by its head), or None when it is not an actor.
+
+        `start` (the phrase's article offset), when given, limits coreference to what came before.
+        """
+        raw = text.strip()
+        if not raw:
+            return None
+        ctx = self.context(article)
+        folded = fold(raw)
+        if _PRONOUN.match(folded):
+            return self._pronoun(folded, ctx, start)
+        # where the head region ends: before a relative clause or a locative/prepositional modifier
+        m_det = _DET.match(folded)
+        body_start = m_det.end() if m_det else 0
+        spans = self._spans(raw, start or 0, ctx, doc=None, phrase=True, before=start)
+        spans = [s for s in spans if s.actor is not None]
+        cut = len(raw)
+        for m in _CUT.finditer(folded, body_start):
+            if m.start() <= body_start:
+                continue
+            if any(s.start < m.start() < s.end for s in spans):
+                continue
+            cut = m.start()
+            break
+        # "a crowd of protesters", "members of the militia", "soldiers of the Iraqi army"
+        head_spans = [s for s in spans if s.end <= cut or s.start < cut]
+        of_m = re.match(r"([\w'-]+)\s+of\s+", folded[body_start:])
+        if of_m and of_m.group(1) in _COLLECTIVE:
+            rest_start = body_start + of_m.end()
+            rest = [s for s in spans if s.start >= rest_start]
+            if rest:
+                head_spans = [s for s in rest if s.start < _next_cut(folded, rest_start)] or rest[:1]
+        if head:
+            h = fold(head)
+            hit = [
+                s
+                for s in head_spans
+                if h in folded[s.start : s.end].split()
+                or any(w.startswith(h) for w in folded[s.start : s.end].split())
+            ]
+            if hit:
+                head_spans = hit
+        if head_spans:
+            chosen = head_spans[-1] if not of_m or of_m.group(1) in _COLLECTIVE else head_spans[0]
+            actor = chosen.actor
+            assert actor is not None
+            # "militants loyal to the group" / "fighters of Hamas": an org complement wins over a generic
+            if (
+                chosen.entry is not None
+                and chosen.entry.type == "agent"
+                and chosen.entry.sector in ("REB", "UAF", "PRM", "MIL")
+                and actor.id is not None
+                and actor.id.startswith("agent:")
+            ):
+                for s in spans:
+                    if (
+                        s.start >= chosen.end
+                        and s.actor
+                        and s.actor.kind in ("armed_group", "organization")
+                        and s.actor.id
+                        and _LOYAL.search(folded[chosen.end : s.start] + " ")
+                    ):
+                        return Actor(
+                            text=raw[chosen.start : s.end],
+                            name=s.actor.name,
+                            id=s.actor.id,
+                            country=s.actor.country,
+                            sector=s.actor.sector,
+                            kind=s.actor.kind,
+                        )
+            return actor
+        # no known actor: an unknown named actor if the phrase is a proper name
+        body = raw[body_start:cut].strip(" ,;:")
+        if body and _looks_named(body):
+            kind, sector = guess_kind_sector(body)
+            return Actor(text=body, name=body, id=None, country=None, sector=sector, kind=kind)
+        return None
+
+    # ----------------------------------------------------------------------- context
+
+    def context(self, article: Article | None) -> ArticleContext:
+        """The coreference context of an article (built on first use)."""
+        if article is None:
+            return ArticleContext()
+        ctx = article.meta.get("_actors")
+        if isinstance(ctx, ArticleContext):
+            return ctx
+        ctx = ArticleContext(published=article.published)
+        self._scan_article(article.text, ctx)
+        article.meta["_actors"] = ctx
+        return ctx
+
+    def _scan_article(self, text: str, ctx: ArticleContext) -> None:
+        """Acronym definitions and country counts over the whole article (one automaton pass)."""
+        lower_mode = not any(c.isupper() for c in text[:5000])
+        folded = fold(text)
+        counts: Counter[str] = Counter()
+        for sp in self._raw_spans(text, folded, lower_mode):
+            e = self.entries[sp.vals[0].entry]
+            if e.type in ("country", "organ") and e.country and sp.vals[0].how != "term":
+                counts[e.country] += 1
+        ctx.country_counts = dict(counts)
+        if counts:
+            top = counts.most_common(2)
+            if len(top) == 1 or top[0][1] >= 2 * top[1][1]:
+                ctx.country = top[0][0]
+        for m in _ACRONYM_DEF.finditer(text):
+            acr = m.group(1)
+            letters = re.sub(r"[^a-z]", "", acr.lower())
+            if len(letters) < 2:
+                continue
+            words = [(w.start(), w.group()) for w in _WORD.finditer(text, max(0, m.start() - 160), m.start())]
+            found = None
+            for k in range(1, min(len(words), 12) + 1):
+                seg = words[-k:]
+                initials = "".join(
+                    fold(w)[0] for _, w in seg if fold(w) not in _STOP_INITIALS and w[0].isalnum()
+                )
+                if initials == letters:
+                    found = seg
+                    break
+                if len(initials) > len(letters):
+                    break
+            if not found:
+                continue
+            ls, le = found[0][0], found[-1][0] + len(found[-1][1])
+            long_form = text[ls:le]
+            sub = [s for s in self._spans(long_form, ls, ctx, doc=None, phrase=True) if s.actor is not None]
+            best = max(sub, key=lambda s: s.end - s.start, default=None)
+            if (
+                best is not None
+                and best.actor is not None
+                and (best.end - best.start) >= 0.6 * len(long_form)
+            ):
+                a = best.actor
+                actor = Actor(text=acr, name=a.name, id=a.id, country=a.country, sector=a.sector, kind=a.kind)
+            else:
+                name = long_form if not lower_mode else long_form.title()
+                kind, sector = guess_kind_sector(name)
+                actor = Actor(text=acr, name=name, id=None, country=None, sector=sector, kind=kind)
+                ctx.long_forms[fold(long_form)] = actor
+            ctx.acronyms.setdefault(fold(acr), actor)
+
+    def _remember(self, ctx: ArticleContext, pos: int, actor: Actor) -> None:
+        if actor.kind in ("armed_group", "organization", "person") or (
+            actor.id is None and actor.kind != "group"
+        ):
+            ctx.history.append((pos, actor))
+        elif actor.kind == "group":
+            ctx.plural_history.append((pos, actor))
+
+    def _antecedent(
+        self,
+        ctx: ArticleContext,
+        before: int | None,
+        kinds: tuple[str, ...],
+        sectors: tuple[str, ...] | None = None,
+    ) -> Actor | None:
+        for pos, a in reversed(ctx.history):
+            if before is not None and pos >= before:
+                continue
+            if a.kind in kinds and (sectors is None or a.sector in sectors or a.sector is None):
+                return a
+        return None
+
+    def _pronoun(self, word: str, ctx: ArticleContext, before: int | None) -> Actor | None:
+        if word in ("he", "she", "him", "her"):
+            a = self._antecedent(ctx, before, ("person",))
+        else:
+            a = self._antecedent(ctx, before, ("armed_group", "organization"))
+            last_plural = next(
+                (p for p in reversed(ctx.plural_history) if before is None or p[0] < before), None
+            )
+            last_named = next((p for p in reversed(ctx.history) if before is None or p[0] < before), None)
+            if last_plural and (last_named is None or last_plural[0] > last_named[0]):
+                a = last_plural[1]
+        if a is None:
+            return None
+        return Actor(text=word, name=a.name, id=a.id, country=a.country, sector=a.sector, kind=a.kind)
+
+    # ----------------------------------------------------------------------- matching
+
+    def _raw_spans(self, text: str, folded: str, lower_mode: bool) -> list[_Span]:
+        """Longest non-overlapping alias matches that pass the boundary and case checks."""
+        cands: list[tuple[int, int, str]] = []
+        n = len(text)
+        for end_i, key in self.automaton.iter(folded):
+            s, e = end_i - len(key) + 1, end_i + 1
+            if s > 0 and (
+                folded[s - 1].isalnum() or folded[s - 1] == "'" and s > 1 and folded[s - 2].isalnum()
+            ):
+                continue
+            if e < n and folded[e].isalnum():
+                continue
+            cands.append((s, e, key))
+        cands.sort(key=lambda c: (c[0] - c[1], c[0]))
+        taken = bytearray(n + 1)
+        out: list[_Span] = []
+        for s, e, key in cands:
+            if any(taken[s:e]):
+                continue
+            surface = text[s:e]
+            vals = [v for v in self.keys[key] if self._case_ok(v, surface, key, lower_mode)]
+            if not vals:
+                continue
+            taken[s:e] = b"\x01" * (e - s)
+            out.append(_Span(s, e, vals))
+        out.sort(key=lambda sp: sp.start)
+        return out
+
+    @staticmethod
+    def _case_ok(v: _Val, surface: str, key: str, lower_mode: bool) -> bool:
+        if lower_mode:
+            return not (v.exact is not None or v.capital_first and " " not in key) or key not in _COMMON
+        if v.exact is not None:
+            return surface in v.exact or surface.replace(".", "") in v.exact
+        if v.capital_first:
+            return surface[:1].isupper() or not surface[:1].isalpha()
+        return True
+
+    def _spans(
+        self,
+        text: str,
+        offset: int,
+        ctx: ArticleContext,
+        doc: Any = None,
+        phrase: bool = False,
+        before: int | None = None,
+    ) -> list[_Span]:
+        folded = fold(text)
+        lower_mode = not any(c.isupper() for c in text)
+        spans = self._raw_spans(text, folded, lower_mode)
+        spans = self._add_acronyms(text, folded, ctx, spans, lower_mode)
+        spans = self._coref(text, folded, offset, ctx, spans, before, phrase)
+        for sp in spans:
+            if sp.actor is None:
+                self._resolve_single(sp, text, folded, ctx, doc, phrase)
+        spans = self._combine(text, folded, spans, ctx)
+        if doc is not None:
+            spans = self._unknown_entities(text, spans, doc)
+        return [s for s in spans if s.actor is not None]
+
+    def _add_acronyms(
+        self, text: str, folded: str, ctx: ArticleContext, spans: list[_Span], lower_mode: bool
+    ) -> list[_Span]:
+        if not ctx.acronyms and not ctx.long_forms:
+            return spans
+        extra: list[_Span] = []
+        for table, need_case in ((ctx.acronyms, True), (ctx.long_forms, False)):
+            for key, actor in table.items():
+                for m in re.finditer(r"(?<![\w-])" + re.escape(key) + r"(?![\w-])", folded):
+                    if need_case and not lower_mode and text[m.start() : m.end()] != actor.text:
+                        continue
+                    if any(s.start < m.end() and m.start() < s.end for s in spans + extra):
+                        # a defined acronym beats a KB alias of the same span only if the KB had none
+                        continue
+                    a = Actor(
+                        text=text[m.start() : m.end()],
+                        name=actor.name,
+                        id=actor.id,
+                        country=actor.country,
+                        sector=actor.sector,
+                        kind=actor.kind,
+                    )
+                    extra.append(_Span(m.start(), m.end(), [], actor=a, how="acronym"))
+        return sorted(spans + extra, key=lambda s: s.start) if extra else spans
+
+    def _coref(
+        self,
+        text: str,
+        folded: str,
+        offset: int,
+        ctx: ArticleContext,
+        spans: list[_Span],
+        before: int | None,
+        phrase: bool,
+    ) -> list[_Span]:
+        found: list[_Span] = []
+        for rx in (_COREF_NP, _COREF_POSS):
+            for m in rx.finditer(folded):
+                word = m.group(1)
+                limit = before if phrase else offset + m.start()
+                if rx is _COREF_POSS:
+                    a = self._antecedent(ctx, limit, ("armed_group", "organization"))
+                elif word == "party":
+                    a = self._antecedent(ctx, limit, ("organization",), ("PTY",))
+                elif word in ("militia",):
+                    a = self._antecedent(ctx, limit, ("armed_group",))
+                elif word in ("organisation", "organization", "network", "alliance", "coalition", "movement"):
+                    a = self._antecedent(ctx, limit, ("armed_group", "organization"))
+                else:
+                    a = self._antecedent(ctx, limit, ("armed_group",))
+                if a is None:
+                    continue
+                s, e = m.start(), m.end()
+                found.append(
+                    _Span(
+                        s,
+                        e,
+                        [],
+                        actor=Actor(
+                            text=text[s:e],
+                            name=a.name,
+                            id=a.id,
+                            country=a.country,
+                            sector=a.sector,
+                            kind=a.kind,
+                        ),
+                        how="coref",
+                    )
+                )
+        if not found:
+            return spans
+        keep = [sp for sp in spans if not any(f.start < sp.end and sp.start < f.end for f in found)]
+        return sorted(keep + found, key=lambda s: s.start)
+
+    def _resolve_single(
+        self, sp: _Span, text: str, folded: str, ctx: ArticleContext, doc: Any, phrase: bool
+    ) -> None:
+        v = sp.vals[0]
+        if v.how == "capital" and not phrase and not self._capital_is_actor(text, folded, sp, doc):
+            others = [x for x in sp.vals if x.how != "capital"]
+            if not others:
+                return
+            v = others[0]
+        e = self.entries[v.entry]
+        sp.entry, sp.how = e, v.how
+        surface = text[sp.start : sp.end]
+        if v.how == "capital":
+            sp.actor = Actor(
+                surface, f"Government of {e.name}", f"state:{e.country}:GOV", e.country, "GOV", "state"
+            )
+        elif v.how == "adj":
+            sp.actor = Actor(surface, e.name, e.id, e.country, None, "state")
+        elif v.how == "demonym":
+            sp.actor = Actor(surface, f"Civilians ({e.name})", e.id, e.country, "CVL", "group")
+        elif e.type == "agent":
+            sp.actor = self._agent_actor(e, surface, ctx.country, ctx)
+        elif e.type == "person":
+            sp.actor = self._person_actor(e, surface, ctx)
+        else:
+            sp.actor = Actor(surface, e.name, e.id, e.country, e.sector, e.kind)
+
+    def _capital_is_actor(self, text: str, folded: str, sp: _Span, doc: Any) -> bool:
+        """A capital names its government only when the sentence uses it as an actor."""
+        if doc is not None:
+            for tok in doc:
+                if tok.idx == sp.start or (tok.idx <= sp.start < tok.idx + len(tok.text)):
+                    root = tok
+                    if root.dep_ == "compound":  # "Washington Post", "Moscow time"
+                        return False
+                    if root.dep_ == "pobj":
+                        return root.head.lemma_.lower() not in _PREP_BEFORE
+                    return root.dep_ not in ("compound", "npadvmod", "appos") and root.ent_type_ != "ORG"
+        prev = folded[: sp.start].split()[-1:] or [""]
+        if prev[0].strip(",.;:") in _PREP_BEFORE:
+            return False
+        after = text[sp.end :].lstrip()
+        if after[:1] == ",":  # "Baghdad, Iraq" or an apposition: location reading
+            return False
+        nxt = after.split()[:1]
+        return not (nxt and nxt[0][:1].isupper() and not after.startswith(("'s", "\u2019s")))
+
+    def _agent_actor(
+        self, e: Entry, surface: str, country: str | None, ctx: ArticleContext | None, explicit: bool = False
+    ) -> Actor:
+        if country is None:
+            return Actor(surface, e.name, e.id, None, e.sector, e.kind if e.kind != "person" else "group")
+        cname = self.countries[country].name if country in self.countries else country
+        if e.role_title:
+            title = _norm_title(fold(surface.split("'s")[-1].strip()))
+            return self._title_actor(title, surface, country, ctx, explicit)
+        name = (e.with_country or e.name).format(country=cname, title=surface.title())
+        if e.organ and explicit:
+            organ_id = f"state:{country}:{e.sector}"
+            return Actor(surface, name, organ_id, country, e.sector, "state")
+        return Actor(surface, name, e.id, country, e.sector, e.kind if e.kind != "person" else "group")
+
+    def _title_actor(
+        self, title: str, surface: str, country: str, ctx: ArticleContext | None, explicit: bool
+    ) -> Actor:
+        when = ctx.published if ctx else None
+        for person, role in self.roles.get(title, []):
+            if role.of == f"state:{country}" and role.active(when):
+                return Actor(surface, person.name, person.id, country, role.sector or "GOV", "person")
+        cname = self.countries[country].name if country in self.countries else country
+        sector = "MIL" if "army" in title or "chief of staff" in title else "GOV"
+        return Actor(
+            surface,
+            f"{title.title()} of {cname}",
+            f"state:{country}:{sector}" if explicit else None,
+            country,
+            sector,
+            "person",
+        )
+
+    def _person_actor(self, e: Entry, surface: str, ctx: ArticleContext | None) -> Actor:
+        when = ctx.published if ctx else None
+        role = next((r for r in e.roles if r.active(when)), None) if e.roles else None
+        if role is None and e.roles and when is not None:  # most recent role before the date
+            past = [r for r in e.roles if r.start and r.start <= when]
+            role = max(past, key=lambda r: r.start or dt.date.min) if past else None
+        country = e.country
+        if role is not None and role.of and role.of.startswith("state:"):
+            country = role.of.split(":")[1]
+        elif role is not None and role.of in self.by_id:
+            country = self.by_id[role.of].country or country
+        sector = (role.sector if role is not None else None) or e.sector
+        return Actor(surface, e.name, e.id, country, sector, "person")
+
+    def _combine(self, text: str, folded: str, spans: list[_Span], ctx: ArticleContext) -> list[_Span]:
+        """Merge modifier + head pairs: country + agent, title + person, org + agent, pro-X + agent."""
+        if len(spans) < 1:
+            return spans
+        out: list[_Span] = []
+        for sp in spans:
+            prev = out[-1] if out else None
+            merged = None
+            if prev is not None and prev.actor is not None and sp.actor is not None:
+                gap = folded[prev.end : sp.start]
+                merged = self._merge(prev, sp, gap, text, folded, ctx)
+            if merged is not None:
+                out[-1] = merged
+            else:
+                out.append(sp)
+        # a lone generic agent after "pro-": pro-Iran militants handled in _merge; lone patron words stay
+        return out
+
+    def _merge(
+        self, a: _Span, b: _Span, gap: str, text: str, folded: str, ctx: ArticleContext
+    ) -> _Span | None:
+        g = gap.strip()
+        ea, eb = a.entry, b.entry
+        assert a.actor is not None and b.actor is not None
+        gap_words = [w for w in re.split(r"[\s]+", g) if w]
+        patron = bool(_PATRON_BEFORE.search(folded[max(0, a.start - 4) : a.start])) and not g
+        backed = bool(_PATRON_GAP.match(g))
+        led = bool(_LED_GAP.match(g))
+        fill_ok = not g or g in ("-", "'s") or all(w in _FILLERS for w in gap_words)
+        if not (fill_ok or backed or led):
+            return None
+        surface = text[a.start : b.end]
+        a_country = (
+            a.actor.country
+            if a.how in ("adj", "name", "demonym", "capital")
+            and ea is not None
+            and ea.type in ("country", "organ")
+            else None
+        )
+        # country / patron + generic agent
+        if eb is not None and eb.type == "agent" and b.how == "term":
+            if a_country and (patron or backed):
+                cname = self.countries[a_country].name if a_country in self.countries else a_country
+                word = text[b.start : b.end]
+                actor = Actor(
+                    surface,
+                    f"Pro-{cname} {word[:1].lower() + word[1:]}" if patron else f"{cname}-backed {word}",
+                    None,
+                    None,
+                    eb.sector,
+                    "group",
+                )
+                ps = a.start - 4 if patron else a.start
+                actor.text = text[ps : b.end]
+                return _Span(ps, b.end, [], actor=actor, entry=eb, how="term", patron=a_country)
+            if a_country and ea is not None and ea.type == "organ":
+                return _Span(
+                    a.start,
+                    b.end,
+                    [],
+                    actor=Actor(
+                        surface, a.actor.name, a.actor.id, a.actor.country, a.actor.sector, a.actor.kind
+                    ),
+                    entry=ea,
+                    how="name",
+                )
+            if a_country:
+                actor = self._agent_actor(
+                    eb, text[b.start : b.end] if eb.role_title else surface, a_country, ctx, explicit=True
+                )
+                actor.text = surface
+                return _Span(a.start, b.end, [], actor=actor, entry=eb, how="term")
+            if ea is not None and ea.type == "org" and not patron and not backed:
+                if eb.sector in ("CVL", "JRN", "REF", "EDU", "MED", "BUS", "AGR", "LAB") and g != "'s":
+                    return None
+                return _Span(
+                    a.start,
+                    b.end,
+                    [],
+                    actor=Actor(
+                        surface, a.actor.name, a.actor.id, a.actor.country, a.actor.sector, a.actor.kind
+                    ),
+                    entry=ea,
+                    how="name",
+                )
+            if ea is not None and ea.type == "person" and g == "'s" and a.actor.country:
+                actor = self._agent_actor(eb, surface, a.actor.country, ctx, explicit=True)
+                return _Span(a.start, b.end, [], actor=actor, entry=eb, how="term")
+            if ea is not None and ea.type == "agent" and a.how == "term" and not g:
+                word_b = fold(text[b.start : b.end]).split()[-1]
+                if word_b in _MEMBER_TERMS and ea.sector not in ("CVL",):
+                    keep = a
+                elif fold(text[a.start : a.end]) in (
+                    "government",
+                    "opposition",
+                    "rebel",
+                    "militia",
+                    "army",
+                    "police",
+                    "military",
+                    "security",
+                    "regime",
+                ) and folded[max(0, a.start - 5) : a.start].endswith("anti-"):
+                    keep = b
+                else:
+                    keep = b
+                act = keep.actor
+                assert act is not None
+                return _Span(
+                    a.start,
+                    b.end,
+                    [],
+                    actor=Actor(surface, act.name, act.id, act.country, act.sector, act.kind),
+                    entry=keep.entry,
+                    how="term",
+                )
+        # title + person: "President Biden", "Iraqi Prime Minister X"
+        if (
+            eb is not None
+            and eb.type == "person"
+            and ea is not None
+            and (
+                (ea.type == "agent" and ea.role_title)
+                or a.how == "term"
+                and a.actor.kind == "person"
+                or a_country
+            )
+            and (not g or g == "-")
+        ):
+            act = b.actor
+            return _Span(
+                a.start,
+                b.end,
+                [],
+                actor=Actor(surface, act.name, act.id, act.country, act.sector, act.kind),
+                entry=eb,
+                how="name",
+            )
+        # country + organization: "Iraqi Kataib Hezbollah", "Iran's IRGC": the organization
+        if eb is not None and eb.type in ("org", "organ") and a_country and (not g or g == "'s") and not led:
+            act = b.actor
+            return _Span(
+                a.start,
+                b.end,
+                [],
+                actor=Actor(surface, act.name, act.id, act.country, act.sector, act.kind),
+                entry=eb,
+                how="name",
+            )
+        return None
+
+    def _unknown_entities(self, text: str, spans: list[_Span], doc: Any) -> list[_Span]:
+        """Named entities (ORG, NORP, PERSON) the KB does not know: kept with a best guess, id null."""
+        extra = []
+        base = 0  # the parse stage parses each sentence's own text
+        for ent in doc.ents:
+            if ent.label_ not in ("ORG", "NORP", "PERSON"):
+                continue
+            s = ent.start_char - base
+            e = ent.end_char - base
+            if s < 0 or e > len(text) or any(sp.start < e and s < sp.end for sp in spans):
+                continue
+            surface = text[s:e]
+            if surface.lower().startswith("the "):
+                surface, s = surface[4:], s + 4
+            if not surface or not surface[:1].isalpha():
+                continue
+            kind, sector = guess_kind_sector(surface, ent.label_)
+            extra.append(
+                _Span(s, e, [], actor=Actor(surface, surface, None, None, sector, kind), how="unknown")
+            )
+        if not extra:
+            return spans
+        return sorted(spans + extra, key=lambda sp: sp.start)
+
+
+def _norm_title(title: str) -> str:
+    t = re.sub(r"\s+", " ", title.strip().lower())
+    return _TITLE_SYN.get(t, t)
+
+
+def _next_cut(folded: str, start: int) -> int:
+    m = _CUT.search(folded, start + 1)
+    return m.start() if m else len(folded)
+
+
+def _looks_named(body: str) -> bool:
+    words = [w for w in body.split() if w[:1].isalpha()]
+    if not words:
+        return False
+    caps = [w for w in words if w[:1].isupper()]
+    return len(caps) >= max(1, len(words) // 2) and not all(w.isupper() and len(w) == 1 for w in caps)
