@@ -1,0 +1,469 @@
+"""Toponym detection, context disambiguation and per-event place choice.
+
+Detection runs over every sentence's raw text (gazetteer n-gram matching), so it also
+works on sentences the prefilter left unparsed and on lower-cased corpora where NER
+fails; where a parse exists, NER labels and POS tags filter out common words, person
+and organisation names. Resolution scores each candidate entry by population, kind,
+the countries the article talks about (names, demonyms), trailing qualifiers
+("Dori, Seno", "Kerawa (Kolofata, Mayo-Sava)"), kind cues ("X province") and distance
+to the article's other places. An event takes the place attached to its trigger in the
+dependency parse, else the sentence's, the paragraph's, then the article's dominant one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Article, Event, Place
+from .build import ADMIN1, ADMIN2, GID, ISO3, KIND, LAT, LON, NAME, POP, PREC
+from .gazetteer import Gazetteer
+from .text import TOKEN, norm
+
+LOC_PREPS = {"in", "near", "outside", "across", "at", "around", "inside", "into", "on", "within", "along",
+             "between", "throughout", "toward", "towards", "to", "from", "off", "through", "over", "of",
+             "by", "beyond", "north", "south", "east", "west", "northeast", "northwest", "southeast",
+             "southwest", "en", "en route"}
+_STRONG_PREPS = {"in", "near", "outside", "across", "at", "around", "inside", "within", "along", "between",
+                 "throughout", "off", "into"}
+CUE_ADMIN1 = {"province", "governorate", "state", "oblast", "region", "prefecture", "department",
+              "wilaya", "wilayat", "emirate", "voivodeship", "krai", "canton", "provinces"}
+CUE_ADMIN2 = {"district", "county", "municipality", "subdivision", "lga", "commune", "raion", "tehsil",
+              "subdistrict", "sub-district", "division", "area", "locality", "departement", "cercle",
+              "circle", "sector", "zone"}
+CUE_CITY = {"city", "town", "village", "township", "neighbourhood", "neighborhood", "suburb", "camp",
+            "hamlet", "market", "square", "capital"}
+_BAD_ENTS = {"PERSON", "DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "WORK_OF_ART",
+             "LAW", "EVENT", "PRODUCT"}
+_ACTOR_ENTS = {"ORG", "NORP"}
+_NER_NOISE = {"PERSON", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"}
+_PLACE_ENTS = {"GPE", "LOC", "FAC"}
+# words that are also place names somewhere but in English text are nearly always something else
+_COMMON = {
+    "police", "army", "man", "men", "best", "can", "mobile", "reading", "nice", "split", "bath", "orange",
+    "street", "road", "university", "church", "hospital", "government", "president", "minister", "forces",
+    "district", "province", "city", "town", "village", "state", "region", "area", "north", "south",
+    "east", "west", "central", "upper", "lower", "new", "old", "great", "little", "union", "national",
+    "republic", "people", "party", "federal", "council", "court", "islamic", "democratic", "liberation",
+    "front", "movement", "justice", "unity", "victory", "hope", "independence", "peace", "progress",
+    "mission", "service", "security", "military", "ministry", "office", "news", "press", "media", "said",
+    "says", "also", "after", "before", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "mayor", "governor", "general", "colonel", "major", "captain",
+    "sheikh", "imam", "king", "queen", "prince", "al", "el", "de", "la", "le", "du", "des", "san", "santa",
+    "saint", "st", "mount", "lake", "river", "bay", "port", "fort", "camp", "base", "border", "gulf",
+    "association", "organization", "committee", "commission", "agency", "company", "bank", "group",
+    "times", "post", "daily", "observer", "guardian", "monitor", "telegraph", "mirror",
+    "sun", "star", "record", "today", "world", "global", "international", "internet", "online",
+    "manager", "chief", "chairman", "leader", "director", "officer", "official", "officials",
+    "gunmen", "militants", "rebels", "troops", "soldiers", "protesters", "demonstrators", "residents",
+    "civilians", "workers", "students", "teachers", "farmers", "traders", "drivers", "women", "children",
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "home", "house",
+    "school", "market", "mosque", "prison", "station", "airport", "centre", "center", "square",
+    "strike", "attack", "clash", "protest", "riot", "rally", "video", "report", "reports",
+}
+_ACTOR_VERBS = {"say", "tell", "announce", "accuse", "warn", "deny", "reject", "urge", "call", "demand",
+                "threaten", "claim", "condemn", "impose", "criticize", "criticise", "insist", "agree",
+                "refuse", "vow", "pledge", "respond", "sanction", "blame", "expel", "recall", "summon",
+                "sign", "approve", "decide", "want", "seek", "believe", "argue", "hope", "push", "offer",
+                "order", "ask", "propose", "confirm", "allege", "declare", "report"}
+_PREC_RANK = {"point": 0, "city": 1, "region": 2, "admin1": 3, "country": 4}
+
+
+@dataclass
+class Mention:
+    """One toponym occurrence: article char span, candidate entries and what the context says."""
+
+    sentence: int
+    start: int
+    end: int
+    text: str
+    key: str
+    cands: tuple[int, ...]
+    strong: bool = False  # NER place entity or after a locative preposition
+    in_actor: bool = False  # inside an ORG/NORP name ("Luhansk People's Militia")
+    actor: bool = False  # used metonymically as an actor ("Washington said")
+    cue: str | None = None  # admin1 / admin2 / city, from "X province", "the city of X"
+    quals: list[Mention] = field(default_factory=list)  # trailing "X, A" / "X (A, B)" qualifiers
+    qualifier_of: Mention | None = None
+    best: int | None = None
+    score: float = 0.0
+
+
+def _sentence_tokens(text: str) -> list[tuple[int, int, str, str]]:
+    return [(m.start(), m.end(), m.group(), norm(m.group())) for m in TOKEN.finditer(text)]
+
+
+def _ent_labels(doc: Any) -> list[tuple[int, int, str]]:
+    if doc is None:
+        return []
+    return [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+
+
+def _label_at(ents: list[tuple[int, int, str]], s: int, e: int) -> tuple[str | None, bool]:
+    """NER label overlapping [s, e) and whether the entity is longer than the match."""
+    for es, ee, lab in ents:
+        if es < e and s < ee:
+            return lab, (es < s - 4 or ee > e)
+    return None, False
+
+
+_FUNCTION_WORDS = {
+    "and", "or", "on", "in", "at", "to", "from", "for", "with", "by", "of", "was", "were", "is", "are", "has",
+    "had", "have", "said", "says", "since", "after", "before", "as", "but", "who", "which", "that", "where",
+    "when", "while", "until", "during", "over", "under", "near", "into",
+}
+_QUAL_AFTER = re.compile(r"\s*(\(|,\s*[A-Z])")
+
+
+def detect(article: Article, gaz: Gazetteer) -> tuple[list[Mention], Counter[str]]:
+    """All toponym mentions in the article, plus country evidence from names, demonyms and cues."""
+    mentions: list[Mention] = []
+    evidence: Counter[str] = Counter()
+    lower_text = not any(c.isupper() for c in article.text[:5000])
+    maxn = min(gaz.max_tokens, 6)
+    for s in article.sentences or []:
+        doc = s.doc
+        toks = _sentence_tokens(s.text)
+        ents = _ent_labels(doc)
+        i = 0
+        while i < len(toks):
+            found = None
+            for n in range(min(maxn, len(toks) - i), 0, -1):
+                # a multi-token name never spans a comma or bracket
+                if n > 1 and re.search(r"[,;()\[\]:]", s.text[toks[i][0]:toks[i + n - 1][1]]):
+                    continue
+                key = " ".join(t[3] for t in toks[i:i + n])
+                cands = gaz.lookup_key(key)
+                iso = (gaz.demonyms.get(key) or gaz.cues.get(key)) if n <= 3 else None
+                if cands or iso:
+                    found = (n, key, cands, iso)
+                    break
+            if not found:
+                i += 1
+                continue
+            n, key, cands, iso = found
+            st, en = toks[i][0], toks[i + n - 1][1]
+            surface = s.text[st:en]
+            label, longer = _label_at(ents, st, en)
+            prev = toks[i - 1][3] if i > 0 else ""
+            prev2 = " ".join(t[3] for t in toks[max(0, i - 2):i])
+            i += n
+            if iso and (not cands or prev not in _STRONG_PREPS):
+                if surface[:1].isupper() or lower_text:
+                    evidence[iso] += 1.0 if key in gaz.demonyms else 0.5
+                continue
+            after = s.text[en:en + 30]
+            first_after = re.match(r"\s*([A-Za-z\-]+)", after)
+            word = first_after.group(1).lower() if first_after else ""
+            cue = None
+            if word in CUE_ADMIN1 or prev2.endswith(("province of", "governorate of", "region of")):
+                cue = "admin1"
+            elif word in CUE_ADMIN2 or prev2.endswith(("district of", "county of", "municipality of")):
+                cue = "admin2"
+            elif word in CUE_CITY or prev2.endswith(("city of", "town of", "village of", "capital of")):
+                cue = "city"
+            syntactic = prev in _STRONG_PREPS or cue is not None or bool(_QUAL_AFTER.match(after))
+            if not _acceptable(surface, key, cands, gaz, label, syntactic, prev, st == toks[0][0], lower_text,
+                               doc, st, en):
+                continue
+            m = Mention(s.index, s.start + st, s.start + en, surface, key, cands, cue=cue)
+            m.strong = label in _PLACE_ENTS or syntactic
+            m.in_actor = label in _ACTOR_ENTS and longer and prev not in _STRONG_PREPS
+            iso_here = gaz.country_keys.get(key)
+            if iso_here and (surface[:1].isupper() or lower_text):
+                # "US dollar", "Turkish-backed": the country qualifies a thing, it is not where events happen
+                adjectival = prev not in _STRONG_PREPS and word[:1].islower() and word not in _FUNCTION_WORDS
+                m.in_actor = m.in_actor or adjectival
+                evidence[iso_here] += 0.5 if m.in_actor else 1.0
+            mentions.append(m)
+    _link_qualifiers(article, mentions)
+    return mentions, evidence
+
+
+def _acceptable(surface: str, key: str, cands: tuple[int, ...], gaz: Gazetteer, label: str | None,
+                syntactic: bool, prev: str, sent_initial: bool, lower_text: bool, doc: Any, st: int,
+                en: int) -> bool:
+    """Reject common words, people and dates that happen to share a place's name.
+
+    The small English model often labels foreign place names PERSON or ORG, so a match in
+    a locative frame ("in X", "X (A, B)", "X province") overrides those labels."""
+    if label in _BAD_ENTS and not (syntactic and label in _NER_NOISE):
+        return False
+    is_country = key in gaz.country_keys
+    if len(key) < 3 and not (is_country and surface.isupper()):
+        return False
+    words = key.split()
+    if len(words) == 1 and key in _COMMON:
+        return False
+    big = any(gaz.entries[c][KIND] in ("country", "admin1", "curated") or gaz.entries[c][POP] >= 50000
+              for c in cands)
+    if lower_text:
+        return prev in _STRONG_PREPS and key not in _COMMON and big and len(key) >= 4
+    if not surface[:1].isupper():
+        return False
+    if surface.isupper() and len(surface) <= 4 and not is_country:
+        return False  # acronyms (OSCE, SMM) are organisations
+    if doc is not None and label not in _PLACE_ENTS and not syntactic:
+        span = doc.char_span(st, en, alignment_mode="expand")
+        if span is not None and not any(t.pos_ == "PROPN" for t in span) and not is_country:
+            return False
+    if sent_initial and label not in _PLACE_ENTS and not is_country and not big and len(words) == 1:
+        return False
+    return True
+
+
+def _link_qualifiers(article: Article, mentions: list[Mention]) -> None:
+    """Attach "A" and "B" of "X, A" / "X (A, B)" / "X in A" to X as qualifiers."""
+    text = article.text
+    for j, m in enumerate(mentions):
+        if m.qualifier_of is not None:
+            continue
+        last = m
+        for q in mentions[j + 1:j + 3]:
+            gap = text[last.end:q.start]
+            if q.sentence != m.sentence or len(gap) > 40:
+                break
+            g = gap.strip().lower()
+            if re.fullmatch(r"[,(]\s*|,\s*(and\s+)?|\(|,?\s*\(|", g) or \
+                    re.fullmatch(r"(village|town|city|district|area|neighbourhood|neighborhood|camp|"
+                                 r"subdivision|lga|county|municipality|locality|commune|region|province|"
+                                 r"sector|department)?\s*[,(]\s*(in\s+|of\s+)?", g) or \
+                    re.fullmatch(r"(city|town|village|district)?\s*(of|in)", g):
+                q.qualifier_of = m
+                m.quals.append(q)
+                last = q
+            else:
+                break
+
+
+def _haversine(a: tuple[float, float], b: tuple[float, float]) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a[0], a[1], b[0], b[1]))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _qual_match(e: tuple[Any, ...], q: Mention, gaz: Gazetteer) -> float:
+    """How well qualifier q fits candidate e: its admin1/admin2/country named by q."""
+    keys = {q.key}
+    for c in q.cands:
+        qe = gaz.entries[c]
+        if qe[KIND] in ("admin1", "admin2", "country"):
+            keys.add(norm(qe[NAME]))
+    a1 = norm(e[ADMIN1]) if e[ADMIN1] else ""
+    a2 = norm(e[ADMIN2]) if e[ADMIN2] else ""
+    country = gaz.countries.get(e[ISO3] or "", ("",))[0]
+    for k in keys:
+        if a1 and (k == a1 or (len(k) >= 4 and (a1.startswith(k) or k.startswith(a1)))):
+            return 6.0
+        if a2 and (k == a2 or (len(k) >= 4 and (a2.startswith(k) or k.startswith(a2)))):
+            return 5.0
+        if country and k == norm(country):
+            return 5.0
+    if any(gaz.entries[c][ISO3] == e[ISO3] for c in q.cands):
+        iso_q = {gaz.entries[c][ISO3] for c in q.cands}
+        return 2.5 if len(iso_q) == 1 else 1.0
+    return 0.0
+
+
+def _score(m: Mention, ci: int, gaz: Gazetteer, share: dict[str, float],
+           anchors: list[tuple[float, float]]) -> float:
+    e = gaz.entries[ci]
+    kind = e[KIND]
+    s = 0.6 * math.log10(max(e[POP], 0) + 10)
+    if kind == "country":
+        s += 4.0
+    elif kind == "curated":
+        s += 3.0
+    elif kind == "admin1":
+        s += 1.0
+    elif kind == "admin2":
+        s -= 0.8
+    if norm(e[NAME]) == m.key:
+        s += 0.6
+    s += 5.0 * share.get(e[ISO3], 0.0)
+    for q in m.quals:
+        s += _qual_match(e, q, gaz)
+    if m.qualifier_of is not None and kind in ("admin1", "admin2", "country"):
+        s += 1.5  # a trailing qualifier names an area more often than a town
+    if m.cue == "admin1":
+        s += 3.0 if kind in ("admin1", "curated") else -1.0
+    elif m.cue == "admin2":
+        s += 2.0 if kind == "admin2" else (0.5 if kind == "city" else -0.5)
+    elif m.cue == "city":
+        s += 1.5 if kind == "city" else -1.0
+    if anchors and e[LAT] is not None and kind not in ("country",):
+        d = min(_haversine((e[LAT], e[LON]), a) for a in anchors)
+        s += 2.0 if d < 100 else (1.0 if d < 300 else 0.0)
+    return s
+
+
+def resolve(mentions: list[Mention], evidence: Counter[str], gaz: Gazetteer) -> dict[str, float]:
+    """Pick each mention's entry in two passes; returns the article's country shares."""
+    def shares(ev: Counter[str]) -> dict[str, float]:
+        tot = sum(ev.values()) + 1.0  # one pseudo-count: a single weak hint is not certainty
+        return {k: v / tot for k, v in ev.items()}
+
+    ev = Counter(evidence)
+    for m in mentions:  # unambiguous-country mentions count as evidence too
+        isos = {gaz.entries[c][ISO3] for c in m.cands if gaz.entries[c][ISO3]}
+        if len(isos) == 1 and not m.in_actor:
+            ev[next(iter(isos))] += 0.5
+    share = shares(ev)
+    anchors: list[tuple[float, float]] = []
+    for rnd in range(2):
+        for m in mentions:
+            best, bs = None, -1e9
+            for c in m.cands:
+                sc = _score(m, c, gaz, share, anchors if rnd else [])
+                if sc > bs:
+                    best, bs = c, sc
+            m.best, m.score = best, bs
+        if rnd == 0:
+            ev2 = Counter(evidence)
+            pts = []
+            for m in mentions:
+                if m.best is None:
+                    continue
+                e = gaz.entries[m.best]
+                if e[ISO3] and not m.in_actor:
+                    ev2[e[ISO3]] += 1.0 if m.strong else 0.5
+                if e[KIND] in ("city", "curated") and e[LAT] is not None and m.strong:
+                    pts.append((e[LAT], e[LON]))
+            share = shares(ev2)
+            anchors = pts[:20]
+    # weak single-word hits far from the article's geography are more likely common words
+    for m in mentions:
+        if m.best is None:
+            continue
+        e = gaz.entries[m.best]
+        if not m.strong and e[KIND] == "city" and share.get(e[ISO3], 0.0) < 0.2 and e[POP] < 100000:
+            m.best = None
+    return share
+
+
+def _metonymy(m: Mention, doc: Any, sent_start: int) -> bool:
+    """'Washington said', 'Moscow accused': a place name as the subject of a political verb is an actor."""
+    if doc is None:
+        return False
+    span = doc.char_span(m.start - sent_start, m.end - sent_start, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in _ACTOR_VERBS:
+        return True
+    if root.dep_ == "poss":
+        return True
+    if root.dep_ == "compound" and root.head.lemma_.lower() in {"government", "official", "authority",
+                                                                  "administration", "regime", "leader"}:
+        return True
+    return False
+
+
+def to_place(e: tuple[Any, ...], gaz: Gazetteer) -> Place:
+    admin1 = e[ADMIN1] if e[KIND] != "country" else None
+    return Place(name=e[NAME], country=e[ISO3], admin1=admin1, lat=e[LAT], lon=e[LON],
+                 geonames_id=int(e[GID]) if e[GID] is not None else None, precision=e[PREC])
+
+
+@dataclass
+class ArticlePlaces:
+    """Resolved mentions of one article, ready to hand out per event."""
+
+    mentions: list[Mention]
+    share: dict[str, float]
+    gaz: Gazetteer
+
+    def usable(self) -> list[Mention]:
+        return [m for m in self.mentions if m.best is not None and not m.actor and not m.in_actor]
+
+    def for_event(self, article: Article, ev: Event) -> Place | None:
+        use = self.usable()
+        si = ev.sentence_index
+        in_sent = [m for m in use if m.sentence == si]
+        pick = self._attached(article, ev, in_sent) if in_sent else None
+        if pick is None and in_sent:
+            pick = min(in_sent, key=self._specificity)
+        if pick is None:
+            para = article.sentences[si].paragraph if article.sentences else 0
+            near = [m for m in use if article.sentences and article.sentences[m.sentence].paragraph == para]
+            if near:
+                # the closest preceding sentence first, then the closest following one
+                pick = min(near, key=lambda m: (abs(m.sentence - si) + (0.5 if m.sentence > si else 0),
+                                                self._specificity(m)))
+        if pick is None:
+            return self.dominant()
+        return to_place(self.gaz.entries[self._main(pick).best], self.gaz)  # type: ignore[index]
+
+    def _main(self, m: Mention) -> Mention:
+        """A qualifier stands for the place it qualifies when that one resolved too."""
+        while m.qualifier_of is not None and m.qualifier_of.best is not None and not m.qualifier_of.actor:
+            m = m.qualifier_of
+        return m
+
+    def _specificity(self, m: Mention) -> tuple[int, int]:
+        e = self.gaz.entries[m.best]  # type: ignore[index]
+        return (_PREC_RANK.get(e[PREC], 5), m.start)
+
+    def _attached(self, article: Article, ev: Event, cands: list[Mention]) -> Mention | None:
+        """The mention closest to the trigger in the dependency tree, preferring locative phrases."""
+        s = article.sentences[ev.sentence_index] if article.sentences else None
+        doc = s.doc if s is not None else None
+        if doc is None or ev._trigger_i < 0 or ev._trigger_i >= len(doc):
+            return None
+        trig = doc[ev._trigger_i]
+        trig_anc = {t.i: d for d, t in enumerate([trig, *trig.ancestors])}
+        best, bs = None, 1e9
+        for m in cands:
+            span = doc.char_span(m.start - s.start, m.end - s.start, alignment_mode="expand")
+            if span is None:
+                continue
+            node = span.root
+            dist, path = 0, [node]
+            while node.i not in trig_anc and node.head.i != node.i:
+                node = node.head
+                path.append(node)
+                dist += 1
+            if node.i not in trig_anc:
+                dist += 20  # different tree fragment
+            else:
+                dist += trig_anc[node.i]
+            cost = float(dist)
+            if any(t.lower_ in LOC_PREPS and t.dep_ == "prep" for t in path[1:]):
+                cost -= 1.5
+            elif span.root.dep_ == "compound" or span.root.dep_ in ("dobj", "pobj"):
+                cost -= 0.5
+            if m.qualifier_of is not None:
+                cost += 0.5
+            e = self.gaz.entries[m.best]  # type: ignore[index]
+            cost += 0.1 * _PREC_RANK.get(e[PREC], 5)
+            if cost < bs:
+                best, bs = m, cost
+        return best
+
+    def dominant(self) -> Place | None:
+        """The article's main place: its most-mentioned specific place, else its main country."""
+        use = self.usable()
+        if not use:
+            if self.share:
+                iso = max(self.share, key=lambda k: self.share[k])
+                e = self.gaz.country_entry(iso)
+                return to_place(e, self.gaz) if e else None
+            return None
+        counts = Counter(self._main(m).best for m in use)
+        top = max(counts, key=lambda k: (counts[k], -_PREC_RANK.get(self.gaz.entries[k][PREC], 5)))
+        return to_place(self.gaz.entries[top], self.gaz)
+
+
+def analyse(article: Article, gaz: Gazetteer) -> ArticlePlaces:
+    """Detect and resolve every toponym of the article once; events then pick from the result."""
+    mentions, evidence = detect(article, gaz)
+    share = resolve(mentions, evidence, gaz)
+    sents = article.sentences or []
+    for m in mentions:
+        s = sents[m.sentence]
+        m.actor = _metonymy(m, s.doc, s.start)
+    return ArticlePlaces(mentions, share, gaz)
