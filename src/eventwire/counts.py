@@ -357,7 +357,7 @@ def find_counts(doc: Any, v: CountVocab) -> list[CountMention]:
     """Every count mention of a parsed sentence."""
     out: list[CountMention] = []
     for num in find_numbers(doc, v):
-        last = doc[num.end - 1]
+        last = doc[num.start:num.end].root
         noun = last
         if last.dep_ in ("nummod", "quantmod", "compound", "amod") and last.head.i >= num.end:
             noun = last.head
@@ -368,17 +368,25 @@ def find_counts(doc: Any, v: CountVocab) -> list[CountMention]:
             bare = pobj and not any(c.dep_ in ("det", "poss") for c in pobj[0].children)
             if bare and pobj[0].pos_ != "PRON":
                 noun = pobj[0]
-        if _is_subset(noun, v):
+        elif last.dep_ == "pobj" and last.head.lower_ == "of" and \
+                last.head.head.lemma_.lower() in v.collective_victims:
+            last = noun = last.head.head  # "a family of five"
+        if _is_subset(noun, v) or _is_subset(last, v):
             continue
         more = any(t.lower_ in ("more", "another", "additional", "further", "other")
                    for t in doc[num.end:min(num.end + 2, len(doc))]) or \
             (num.start > 0 and doc[num.start - 1].lower_ in ("another", "additional", "further"))
+        got = None
         first = noun
-        while first.dep_ == "conj" and first.head.i < first.i:
-            first = first.head
-        got = _classify(first, doc[num.start] if first is noun else first, v)
-        if got is None and first is not noun:
-            got = _classify(noun, last, v)
+        for cand in ([noun, last] if noun is not last else [noun]):
+            first = cand
+            while first.dep_ == "conj" and first.head.i < first.i:
+                first = first.head
+            got = _classify(first, doc[num.start] if first is cand else first, v)
+            if got is None and first is not cand:
+                got = _classify(cand, last, v)
+            if got is not None:
+                break
         if got is not None:
             cat, anchor, toll = got
             out.append(CountMention(cat, num.value, num.qualifier, anchor, first.i, toll, more))
@@ -499,6 +507,8 @@ def _single_death(ev: Event, doc: Any, v: CountVocab, trigger_ids: set[int]) -> 
     t = doc[ev._trigger_i]
     verbs = [t] + [c for c in t.children if c.dep_ in ("advcl", "conj", "xcomp") and c.pos_ == "VERB"
                    and c.i not in trigger_ids]
+    if t.dep_ in ("nsubj", "dobj") and t.head.pos_ == "VERB" and t.head.i not in trigger_ids:
+        verbs.append(t.head)  # "a roadside bomb killed a policeman"
     for verb in verbs:
         lem = verb.lemma_.lower()
         if not (lem in v.single_death or (lem in v.need_dead and _has_dead_complement(verb))):
