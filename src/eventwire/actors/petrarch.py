@@ -29,6 +29,17 @@ _CAMEO_TO_ISO = {
 }
 _NON_STATE = {"IGO", "NGO", "NGM", "MNC", "IMG", "UIS", "REB", "INS", "OPP", "PTY", "UAF", "SEP", "---"}
 _ARMED = {"REB", "INS", "UAF", "SEP", "IMG", "PRM", "MIL"}
+_TITLES = {
+    "GOV": "official",
+    "MIL": "military officer",
+    "LEG": "legislator",
+    "JUD": "judge",
+    "ELI": "notable",
+    "PTY": "party official",
+    "REB": "rebel leader",
+    "OPP": "opposition figure",
+    "COP": "police officer",
+}
 _SECTOR_MAP = {
     "INS": "REB",
     "SEP": "REB",
@@ -48,7 +59,11 @@ _SECTOR_MAP = {
 
 
 def _name(token: str) -> str:
-    return " ".join(p for p in token.strip().strip("+").split("_") if p).title() if token.strip() else ""
+    """`KATAIB_HEZBOLLAH_` -> `Kataib Hezbollah`; short one-word codes such as `KH_` stay upper case."""
+    parts = [p for p in token.strip().strip("+").split("_") if p]
+    if len(parts) == 1 and len(parts[0]) <= 5:
+        return parts[0].upper()
+    return " ".join(p.title() if len(p) > 3 or i == 0 else p.lower() for i, p in enumerate(parts))
 
 
 def _parse_date(s: str) -> dt.date | None:

@@ -83,7 +83,7 @@ one two three four five""".split()
 )
 _LOYAL = re.compile(
     r"\b(?:loyal to|linked to|affiliated with|allied (?:with|to)|belonging to|aligned with|"
-    r"associated with|from|of|backed by|supported by)\s+$"
+    r"associated with|from|of|backed by|supported by)\s+(?:the\s+)?$"
 )
 _PATRON_BEFORE = re.compile(r"\bpro[- ]$")
 _PATRON_GAP = re.compile(
@@ -117,6 +117,8 @@ _COREF_POSS = re.compile(
     r"the movement's)\s+(leader|leaders|chief|head|spokesman|spokesperson|founder|commander|"
     r"commanders|fighters|members|militants|forces|men|leadership|military wing)\b"
 )
+_PLURAL_ENDINGS = ("s", "police", "people", "militia", "men", "children", "clergy", "youth", "military")
+_NAME_LINK = frozenset("of the for and de del la al el du des on".split())
 _PRONOUN = re.compile(r"^(?:he|she|they|him|her|them)$")
 _ACRONYM_DEF = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9&-]{1,9})\s*\)")
 _WORD = re.compile(r"[\w'\u2019.&-]+")
@@ -247,12 +249,15 @@ class _Val:
 
 
 _HOW_RANK = {"name": 0, "adj": 1, "demonym": 1, "capital": 2, "term": 4}
-_TYPE_RANK = {"organ": 0, "country": 1, "org": 2, "person": 3, "agent": 5}
+_TYPE_RANK = {"country": 0, "org": 1, "organ": 2, "person": 3, "agent": 5}
 
 
 def _is_acronym(alias: str) -> bool:
+    """All-caps short forms (KH, PKK, U.S.) and mixed-case ones (LeT, JeM) must match their exact case."""
     core = alias.replace(".", "").replace("-", "").replace("&", "")
-    return 1 < len(core) <= 6 and core.isupper() and core.isalpha()
+    if not (1 < len(core) <= 6 and core.isalnum() and " " not in alias):
+        return False
+    return core.isupper() or any(c.isupper() for c in core[1:])
 
 
 @dataclass
@@ -365,7 +370,9 @@ class Resolver:
             if sp.actor is None:
                 continue
             out.append(Mention(sentence_index, offset + sp.start, offset + sp.end, sp.actor))
-            self._remember(ctx, offset + sp.start, sp.actor)
+            prev_word = (sentence_text[: sp.start].split()[-1:] or [""])[0].lower()
+            if prev_word not in _PREP_BEFORE:
+                self._remember(ctx, offset + sp.start, sp.actor)
         return out
 
     def resolve_phrase(
@@ -519,7 +526,7 @@ class Resolver:
             actor.id is None and actor.kind != "group"
         ):
             ctx.history.append((pos, actor))
-        elif actor.kind == "group":
+        elif actor.kind == "group" and fold(actor.text).endswith(_PLURAL_ENDINGS):
             ctx.plural_history.append((pos, actor))
 
     def _antecedent(
@@ -609,9 +616,61 @@ class Resolver:
             if sp.actor is None:
                 self._resolve_single(sp, text, folded, ctx, doc, phrase)
         spans = self._combine(text, folded, spans, ctx)
+        if not lower_mode:
+            spans = self._named_runs(text, spans)
         if doc is not None:
             spans = self._unknown_entities(text, spans, doc)
         return [s for s in spans if s.actor is not None]
+
+    def _named_runs(self, text: str, spans: list[_Span]) -> list[_Span]:
+        """A capitalised generic word inside an unknown proper name ("the Northern Valley Farmers Union")
+        belongs to that name: the name becomes one unknown actor instead of a generic agent."""
+        out = list(spans)
+        for sp in spans:
+            if (
+                sp.entry is None
+                or sp.entry.type != "agent"
+                or sp.how != "term"
+                or not text[sp.start :][:1].isupper()
+            ):
+                continue
+            if sp.actor is not None and sp.actor.country and sp.actor.id and sp.actor.id.startswith("state:"):
+                continue
+            words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[\w'’.&-]+", text)]
+            idx = [i for i, w in enumerate(words) if w[0] >= sp.start and w[1] <= sp.end]
+            if not idx:
+                continue
+            lo, hi = idx[0], idx[-1]
+            while lo > 0 and (words[lo - 1][2][:1].isupper() or words[lo - 1][2].lower() in _NAME_LINK):
+                lo -= 1
+            while hi + 1 < len(words) and (
+                words[hi + 1][2][:1].isupper() or words[hi + 1][2].lower() in _NAME_LINK
+            ):
+                hi += 1
+            while lo <= hi and (words[lo][2].lower() in _NAME_LINK or words[lo][2].lower() in ("a", "an")):
+                lo += 1
+            while hi >= lo and words[hi][2].lower() in _NAME_LINK:
+                hi -= 1
+            run = words[lo : hi + 1]
+            covered = [w for w in run if any(o.start <= w[0] and w[1] <= o.end for o in spans)]
+            caps = [w for w in run if w[2][:1].isupper()]
+            if len(caps) < 2 or all(w in covered for w in caps):
+                continue
+            rs, re_ = run[0][0], run[-1][1]
+            if any(
+                o is not sp
+                and o.start < re_
+                and rs < o.end
+                and o.entry is not None
+                and o.entry.type != "agent"
+                for o in spans
+            ):
+                continue
+            name = text[rs:re_]
+            kind, sector = guess_kind_sector(name)
+            out = [o for o in out if not (o.start < re_ and rs < o.end)]
+            out.append(_Span(rs, re_, [], actor=Actor(name, name, None, None, sector, kind), how="unknown"))
+        return sorted(out, key=lambda o: o.start)
 
     def _add_acronyms(
         self, text: str, folded: str, ctx: ArticleContext, spans: list[_Span], lower_mode: bool
@@ -691,6 +750,9 @@ class Resolver:
         self, sp: _Span, text: str, folded: str, ctx: ArticleContext, doc: Any, phrase: bool
     ) -> None:
         v = sp.vals[0]
+        if ctx.country and len(sp.vals) > 1:  # an ambiguous alias: prefer the article's country
+            same = [x for x in sp.vals if x.how == v.how and self.entries[x.entry].country == ctx.country]
+            v = same[0] if same else v
         if v.how == "capital" and not phrase and not self._capital_is_actor(text, folded, sp, doc):
             others = [x for x in sp.vals if x.how != "capital"]
             if not others:
@@ -968,8 +1030,12 @@ def _next_cut(folded: str, start: int) -> int:
 
 
 def _looks_named(body: str) -> bool:
+    """Proper-name look: capitals beyond the first word (which may be capitalised only as sentence start)."""
     words = [w for w in body.split() if w[:1].isalpha()]
     if not words:
         return False
-    caps = [w for w in words if w[:1].isupper()]
-    return len(caps) >= max(1, len(words) // 2) and not all(w.isupper() and len(w) == 1 for w in caps)
+    rest = words[1:]
+    if not rest:
+        return words[0].isupper() and len(words[0]) > 1
+    caps = [w for w in rest if w[:1].isupper()]
+    return len(caps) >= max(1, (len(rest) + 1) // 2)
