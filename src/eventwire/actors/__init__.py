@@ -20,16 +20,21 @@ from ..config import Config
 from ..model import Article, Mention
 from ..resources import Resources
 from ..stages import stage
-from .kb import Entry, load_entries
+from .kb import Entry, default_cache_dir, load_entries
 from .resolver import ArticleContext, Resolver, fold, guess_kind_sector
 
 __all__ = ["ArticleContext", "Entry", "Resolver", "find_actors", "fold", "guess_kind_sector", "load_resolver"]
 
 
-def load_resolver(config: Config | None = None) -> Resolver:
-    """Load the knowledge base (shipped files plus the config's user files) and index it."""
+def load_resolver(config: Config | None = None, cache: bool = True) -> Resolver:
+    """Load the knowledge base (shipped files plus the config's user files) and index it.
+
+    The parsed files are cached in `config.cache_dir` when the config has that field, else in the
+    user cache directory; `cache=False` always parses.
+    """
     files = tuple(config.actors_files) if config is not None else ()
-    return Resolver(load_entries(files))
+    cache_dir = getattr(config, "cache_dir", None) or default_cache_dir() if cache else None
+    return Resolver(load_entries(files, cache_dir=cache_dir))
 
 
 @stage("actors", reads=("sentences", "sentences.doc"), adds=("mentions",))

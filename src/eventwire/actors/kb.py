@@ -11,7 +11,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import os
+import pickle
 import re
+import tempfile
 from dataclasses import dataclass, field
 from importlib import resources as ir
 from pathlib import Path
@@ -25,6 +28,7 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 KB_FILES = ("countries.yaml", "agents.yaml", "organizations.yaml", "persons.yaml")
+CACHE_VERSION = "1"  # bump when Entry/Role change shape, so old pickles are ignored
 
 
 @dataclass
@@ -246,9 +250,49 @@ def load_user_file(path: Path) -> list[Entry]:
     return org_entries(parse_petrarch(text), str(path))
 
 
-def load_entries(extra: tuple[Path, ...] | list[Path] = ()) -> list[Entry]:
-    """All entries of the shipped KB (missing optional files are skipped) plus user files."""
+def default_cache_dir() -> Path:
+    """Per-user cache directory for the parsed knowledge base (XDG convention)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "eventwire"
+
+
+def load_entries(extra: tuple[Path, ...] | list[Path] = (), cache_dir: Path | None = None) -> list[Entry]:
+    """All entries of the shipped KB (missing optional files are skipped) plus user files.
+
+    Parsing the YAML is most of the load time, so the parsed entries are pickled in `cache_dir`
+    under a key made of the data files' bytes; any change to a file gives a new key. A cache that
+    cannot be read or written is ignored (the files are parsed instead).
+    """
     base = kb_dir()
+    sources = [base / n for n in KB_FILES] + [Path(p) for p in extra]
+    cache_file = None
+    if cache_dir is not None:
+        key = data_fingerprint(sources) + CACHE_VERSION
+        cache_file = Path(cache_dir) / f"kb-{key}.pickle"
+        try:
+            with open(cache_file, "rb") as fh:
+                cached = pickle.load(fh)  # noqa: S301 - our own file, keyed by content hash
+            if isinstance(cached, list):
+                return cached
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass
+    entries = _parse_entries(base, extra)
+    if cache_file is not None:
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=cache_file.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(entries, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cache_file)
+            old = sorted(cache_file.parent.glob("kb-*.pickle"), key=lambda q: q.stat().st_mtime)[:-4]
+            for q in old:  # keep the few most recent variants (several user-file sets may alternate)
+                q.unlink(missing_ok=True)
+        except OSError:
+            pass
+    return entries
+
+
+def _parse_entries(base: Path, extra: tuple[Path, ...] | list[Path]) -> list[Entry]:
     entries: list[Entry] = []
     readers = {
         "countries.yaml": countries_entries,

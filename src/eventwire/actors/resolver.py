@@ -477,12 +477,15 @@ class Resolver:
         counts: Counter[str] = Counter()
         for sp in self._raw_spans(text, folded, lower_mode):
             e = self.entries[sp.vals[0].entry]
-            if e.type in ("country", "organ") and e.country and sp.vals[0].how != "term":
-                counts[e.country] += 1
+            how = sp.vals[0].how
+            if len({self.entries[v.entry].country for v in sp.vals}) > 1:  # ambiguous alias: no vote
+                continue
+            if e.country and how != "term" and e.type in ("country", "organ", "person", "org"):
+                counts[e.country] += 2 if how != "capital" else 1  # a capital may just be a place
         ctx.country_counts = dict(counts)
         if counts:
             top = counts.most_common(2)
-            if len(top) == 1 or top[0][1] >= 2 * top[1][1]:
+            if len(top) == 1 or top[0][1] >= 1.5 * top[1][1]:
                 ctx.country = top[0][0]
         for m in _ACRONYM_DEF.finditer(text):
             acr = m.group(1)
@@ -799,12 +802,12 @@ class Resolver:
     def _agent_actor(
         self, e: Entry, surface: str, country: str | None, ctx: ArticleContext | None, explicit: bool = False
     ) -> Actor:
-        if country is None:
-            return Actor(surface, e.name, e.id, None, e.sector, e.kind if e.kind != "person" else "group")
-        cname = self.countries[country].name if country in self.countries else country
         if e.role_title:
             title = _norm_title(fold(surface.split("'s")[-1].strip()))
             return self._title_actor(title, surface, country, ctx, explicit)
+        if country is None:
+            return Actor(surface, e.name, e.id, None, e.sector, e.kind if e.kind != "person" else "group")
+        cname = self.countries[country].name if country in self.countries else country
         name = (e.with_country or e.name).format(country=cname, title=surface.title())
         if e.organ and explicit:
             organ_id = f"state:{country}:{e.sector}"
@@ -812,9 +815,23 @@ class Resolver:
         return Actor(surface, name, e.id, country, e.sector, e.kind if e.kind != "person" else "group")
 
     def _title_actor(
-        self, title: str, surface: str, country: str, ctx: ArticleContext | None, explicit: bool
+        self, title: str, surface: str, country: str | None, ctx: ArticleContext | None, explicit: bool
     ) -> Actor:
         when = ctx.published if ctx else None
+        if not explicit and ctx is not None:  # "the president" after "Joe Biden": that person
+            for _, a in reversed(ctx.history):
+                pe = self.by_id.get(a.id or "")
+                if pe is not None and any(_norm_title(r.title) == title and r.active(when) for r in pe.roles):
+                    return Actor(surface, a.name, a.id, a.country, a.sector, "person")
+        if country is None:
+            return Actor(
+                surface,
+                "Head of State" if title == "president" else title.title(),
+                None,
+                None,
+                "GOV",
+                "person",
+            )
         for person, role in self.roles.get(title, []):
             if role.of == f"state:{country}" and role.active(when):
                 return Actor(surface, person.name, person.id, country, role.sector or "GOV", "person")
