@@ -618,6 +618,7 @@ def assign_counts(article: Article, docs: dict[int, Any], v: CountVocab) -> None
                 n = _single_death(ev, doc, v, trig_ids - {ev._trigger_i})
                 if n:
                     _set(ev, "fatalities", n, "exact")
+    _share_with_governor(by_sent, docs, v)
     # counts from later report sentences fill what the event's own sentence left open
     for ev in events:
         extra = late.get(id(ev))
@@ -634,6 +635,32 @@ def assign_counts(article: Article, docs: dict[int, Any], v: CountVocab) -> None
                 ev.size = tag[0]
 
 
+def _share_with_governor(by_sent: dict[int, list[Event]], docs: dict[int, Any], v: CountVocab) -> None:
+    """An attack whose own clause goes on to a separate killing event ("abducted a child before
+    killing a guard", "attacked a checkpoint, killing two") takes that event's casualties."""
+    for si, evs in by_sent.items():
+        doc = docs.get(si)
+        if doc is None or len(evs) < 2:
+            continue
+        for ev in evs:
+            if ev.type != "ASSAULT" or not 0 <= ev._trigger_i < len(doc):
+                continue
+            t = doc[ev._trigger_i]
+            for other in evs:
+                if other is ev or other.type != "ASSAULT" or not 0 <= other._trigger_i < len(doc):
+                    continue
+                o = doc[other._trigger_i]
+                linked = (o.head.i == t.i and o.dep_ in ("advcl", "conj", "xcomp")) or \
+                    (t.head.i == o.i and t.dep_ == "conj")
+                harm = _category_of_word(o, v, ("verbs", "intransitive"))
+                if not linked or harm not in ("fatalities", "injured"):
+                    continue
+                if ev.fatalities is None and other.fatalities is not None:
+                    ev.fatalities, ev.fatalities_qualifier = other.fatalities, other.fatalities_qualifier
+                if ev.injured is None and other.injured is not None:
+                    ev.injured = other.injured
+
+
 def _previous_event(article: Article, events: list[Event], si: int, para: int, cat: str,
                     exclude: Event | None) -> Event | None:
     assert article.sentences is not None
@@ -643,8 +670,8 @@ def _previous_event(article: Article, events: list[Event], si: int, para: int, c
             continue
         if article.sentences[ev.sentence_index].paragraph != para:
             continue
-        if best is None or (ev.sentence_index, -_compatible(ev, cat), ev._trigger_start) > \
-                (best.sentence_index, -_compatible(best, cat), best._trigger_start):
+        if best is None or (-_compatible(ev, cat), ev.sentence_index, ev._trigger_start) > \
+                (-_compatible(best, cat), best.sentence_index, best._trigger_start):
             best = ev
     return best
 
