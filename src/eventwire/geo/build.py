@@ -115,6 +115,8 @@ def build() -> dict[str, Any]:
         seen: set[str] = set()
         for nm in names:
             k = norm(nm)
+            if k.startswith("the "):  # "the Sahel": the article is matched as an ordinary word
+                k = k[4:]
             for kk in [k, *variants(k)]:
                 if len(kk) >= 2 and is_latin(kk) and kk not in seen:
                     seen.add(kk)

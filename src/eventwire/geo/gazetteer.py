@@ -20,7 +20,7 @@ from ..config import Config
 from .build import GID, ISO3, KIND, LAT, LON, NAME, POP, build, data_dir
 from .text import norm
 
-BUILD_VERSION = "5"  # bump when the build logic changes
+BUILD_VERSION = "6"  # bump when the build logic changes
 
 
 @dataclass

@@ -63,6 +63,7 @@ _COMMON = {
     "civilians", "workers", "students", "teachers", "farmers", "traders", "drivers", "women", "children",
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "home", "house",
     "school", "market", "mosque", "prison", "station", "airport", "centre", "center", "square",
+    "zone", "hills", "hill", "valley", "wadi", "avenue", "highway", "bridge", "park",
     "strike", "attack", "clash", "protest", "riot", "rally", "video", "report", "reports",
 }
 _ACTOR_VERBS = {"say", "tell", "announce", "accuse", "warn", "deny", "reject", "urge", "call", "demand",
@@ -149,7 +150,8 @@ def detect(article: Article, gaz: Gazetteer) -> tuple[list[Mention], Counter[str
             st, en = toks[i][0], toks[i + n - 1][1]
             surface = s.text[st:en]
             label, longer = _label_at(ents, st, en)
-            prev = toks[i - 1][3] if i > 0 else ""
+            j = i - 1 if i > 0 and toks[i - 1][3] != "the" else i - 2  # "in the Tigray region"
+            prev = toks[j][3] if j >= 0 else ""
             prev2 = " ".join(t[3] for t in toks[max(0, i - 2):i])
             i += n
             if iso and (not cands or prev not in _STRONG_PREPS):
@@ -191,7 +193,9 @@ def _acceptable(surface: str, key: str, cands: tuple[int, ...], gaz: Gazetteer, 
 
     The small English model often labels foreign place names PERSON or ORG, so a match in
     a locative frame ("in X", "X (A, B)", "X province") overrides those labels."""
-    if label in _BAD_ENTS and not (syntactic and label in _NER_NOISE):
+    big = any(gaz.entries[c][KIND] in ("country", "admin1", "curated") or gaz.entries[c][POP] >= 50000
+              for c in cands)
+    if label in _BAD_ENTS and not ((syntactic or big) and label in _NER_NOISE):
         return False
     is_country = key in gaz.country_keys
     if len(key) < 3 and not (is_country and surface.isupper()):
@@ -199,8 +203,6 @@ def _acceptable(surface: str, key: str, cands: tuple[int, ...], gaz: Gazetteer, 
     words = key.split()
     if len(words) == 1 and key in _COMMON:
         return False
-    big = any(gaz.entries[c][KIND] in ("country", "admin1", "curated") or gaz.entries[c][POP] >= 50000
-              for c in cands)
     if lower_text:
         return prev in _STRONG_PREPS and key not in _COMMON and big and len(key) >= 4
     if not surface[:1].isupper():
@@ -273,13 +275,14 @@ def _score(m: Mention, ci: int, gaz: Gazetteer, share: dict[str, float],
            anchors: list[tuple[float, float]]) -> float:
     e = gaz.entries[ci]
     kind = e[KIND]
-    s = 0.6 * math.log10(max(e[POP], 0) + 10)
+    pop = e[POP] / 20 if kind == "admin1" else e[POP]  # an area's summed population is not a city's
+    s = 0.6 * math.log10(max(pop, 0) + 10)
     if kind == "country":
         s += 4.0
     elif kind == "curated":
         s += 3.0
     elif kind == "admin1":
-        s += 1.0
+        s -= 0.5  # a bare name more often means the town than the province named after it
     elif kind == "admin2":
         s -= 0.8
     if norm(e[NAME]) == m.key:
@@ -310,8 +313,8 @@ def resolve(mentions: list[Mention], evidence: Counter[str], gaz: Gazetteer) -> 
     ev = Counter(evidence)
     for m in mentions:  # unambiguous-country mentions count as evidence too
         isos = {gaz.entries[c][ISO3] for c in m.cands if gaz.entries[c][ISO3]}
-        if len(isos) == 1 and not m.in_actor:
-            ev[next(iter(isos))] += 0.5
+        if len(isos) == 1:
+            ev[next(iter(isos))] += 0.25 if m.in_actor else 0.5
     share = shares(ev)
     anchors: list[tuple[float, float]] = []
     for rnd in range(2):
@@ -335,6 +338,19 @@ def resolve(mentions: list[Mention], evidence: Counter[str], gaz: Gazetteer) -> 
                     pts.append((e[LAT], e[LON]))
             share = shares(ev2)
             anchors = pts[:20]
+    # "Saada province" where only the town carries that spelling: take the town's province
+    for m in mentions:
+        if m.best is not None and m.cue == "admin1" and gaz.entries[m.best][KIND] == "city":
+            e = gaz.entries[m.best]
+            for c in gaz.lookup_key(norm(e[ADMIN1] or "")):
+                if gaz.entries[c][KIND] == "admin1" and gaz.entries[c][ISO3] == e[ISO3]:
+                    m.best = c
+                    break
+    # a place whose own qualifiers ("X (A, B)") fit none of its readings is left to the qualifiers
+    for m in mentions:
+        if m.best is not None and m.quals and all(q.best is not None for q in m.quals):
+            if all(_qual_match(gaz.entries[m.best], q, gaz) == 0.0 for q in m.quals):
+                m.best = None
     # weak single-word hits far from the article's geography are more likely common words
     for m in mentions:
         if m.best is None:
@@ -355,7 +371,7 @@ def _metonymy(m: Mention, doc: Any, sent_start: int) -> bool:
     root = span.root
     if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in _ACTOR_VERBS:
         return True
-    if root.dep_ == "poss":
+    if root.dep_ == "poss" and root.head.dep_ != "pobj":  # "Nairobi's decision", not "in Nairobi's centre"
         return True
     if root.dep_ == "compound" and root.head.lemma_.lower() in {"government", "official", "authority",
                                                                   "administration", "regime", "leader"}:
@@ -363,9 +379,11 @@ def _metonymy(m: Mention, doc: Any, sent_start: int) -> bool:
     return False
 
 
-def to_place(e: tuple[Any, ...], gaz: Gazetteer) -> Place:
+def to_place(e: tuple[Any, ...], gaz: Gazetteer, surface: str | None = None) -> Place:
+    """Contract place; a capitalised surface form names a city or site as the text spells it."""
     admin1 = e[ADMIN1] if e[KIND] != "country" else None
-    return Place(name=e[NAME], country=e[ISO3], admin1=admin1, lat=e[LAT], lon=e[LON],
+    name = surface if surface and surface[:1].isupper() and e[KIND] == "city" else e[NAME]
+    return Place(name=name, country=e[ISO3], admin1=admin1, lat=e[LAT], lon=e[LON],
                  geonames_id=int(e[GID]) if e[GID] is not None else None, precision=e[PREC])
 
 
@@ -396,7 +414,8 @@ class ArticlePlaces:
                                                 self._specificity(m)))
         if pick is None:
             return self.dominant()
-        return to_place(self.gaz.entries[self._main(pick).best], self.gaz)  # type: ignore[index]
+        main = self._main(pick)
+        return to_place(self.gaz.entries[main.best], self.gaz, main.text)  # type: ignore[index]
 
     def _main(self, m: Mention) -> Mention:
         """A qualifier stands for the place it qualifies when that one resolved too."""
