@@ -7,6 +7,8 @@ produce wrong actor codes; these tests catch such slips when the data is edited.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -16,11 +18,17 @@ import pycountry
 import pytest
 import yaml
 
+try:  # libyaml's loader is much faster on these large files
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
 KB_DIR = Path(__file__).resolve().parents[1] / "src" / "eventwire" / "data" / "kb"
 
 # Sector codes from the output contract (PLOVER actor sectors).
 SECTORS = set(
-    "COP GOV JUD LEG MIL PRM PTY REB SPY UAF UNK AGR BUS CRM CVL EDU ELI JRN LAB MED REF OPP PRE REL SOC".split()
+    "COP GOV JUD LEG MIL PRM PTY REB SPY UAF UNK AGR BUS CRM CVL EDU ELI JRN LAB MED REF OPP PRE REL SOC"
+    .split()
 )
 ORG_KINDS = {"armed_group", "organization"}
 ORG_CATEGORIES = {
@@ -44,8 +52,9 @@ def _match_key(form: str) -> str:
     return form.casefold()
 
 
+@functools.cache
 def _load(name: str) -> list[dict[str, Any]]:
-    data = yaml.safe_load((KB_DIR / name).read_text(encoding="utf-8"))
+    data = yaml.load((KB_DIR / name).read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - safe loader
     assert isinstance(data, list), f"{name} must be a YAML list"
     return data
 
@@ -100,7 +109,8 @@ def test_org_fields(orgs: list[dict[str, Any]]) -> None:
         oid = o["id"]
         if not isinstance(o.get("name"), str) or not o["name"].strip():
             problems.append((oid, "name"))
-        if not isinstance(o.get("aliases", []), list) or not all(isinstance(a, str) for a in o.get("aliases", [])):
+        aliases = o.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             problems.append((oid, "aliases must be strings"))
         if o.get("country") is not None and not _is_iso3(o["country"]):
             problems.append((oid, f"country {o['country']!r}"))
@@ -119,7 +129,8 @@ def test_org_fields(orgs: list[dict[str, Any]]) -> None:
         if not isinstance(des, list):
             problems.append((oid, "designations must be a list"))
         else:
-            problems.extend((oid, f"designation {d!r}") for d in des if d not in ("EU", "UN") and not _is_iso3(d))
+            bad = [d for d in des if d not in ("EU", "UN") and not _is_iso3(d)]
+            problems.extend((oid, f"designation {d!r}") for d in bad)
     assert not problems, problems
 
 
@@ -171,6 +182,17 @@ def test_aliases_not_common_words(orgs: list[dict[str, Any]], persons: list[dict
     bad = [(e["id"], a) for e in orgs + persons for a in e.get("aliases") or []
            if a.lower() == a and a in common]
     assert not bad, bad
+
+
+@pytest.mark.parametrize("name", ["organizations", "persons"])
+def test_matches_json_schema(name: str) -> None:
+    """The data must satisfy the loader's JSON schema (dates quoted, no stray keys)."""
+    jsonschema = pytest.importorskip("jsonschema")
+    schema_path = KB_DIR / "schema" / f"{name}.schema.json"
+    if not schema_path.exists():
+        pytest.skip("schema not present")
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    jsonschema.validate(_load(f"{name}.yaml"), schema)
 
 
 def test_heads_of_state_cover_g20(persons: list[dict[str, Any]]) -> None:
