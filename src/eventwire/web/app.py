@@ -198,6 +198,16 @@ def _plotly_js() -> Path | None:
     return p if p.exists() else None
 
 
+def _swagger_dir() -> Path | None:
+    """Swagger UI assets shipped by the `fastapi-offline` package, so /docs works offline too."""
+    try:
+        import fastapi_offline
+    except ImportError:
+        return None
+    p = Path(fastapi_offline.__file__).parent / "static"
+    return p if (p / "swagger-ui-bundle.js").exists() else None
+
+
 def create_app(
     db_path: str | os.PathLike[str],
     allow_ingest: bool = False,
@@ -222,11 +232,14 @@ def create_app(
         yield
         db.close()
 
+    swagger = _swagger_dir()
     app = FastAPI(
         title="eventwire",
         version=__version__,
         lifespan=lifespan,
         description="Coded political events from news text: read-only API over an eventwire store.",
+        docs_url=None if swagger else "/docs",
+        redoc_url=None,
     )
     app.add_middleware(_SecurityHeaders)
     app.state.db = db
@@ -373,6 +386,21 @@ def create_app(
             raise HTTPException(404, "the plotly package is not installed (pip install 'eventwire[web]')")
         return FileResponse(plotly_path, media_type="text/javascript")
 
+    if swagger is not None:
+        from fastapi.openapi.docs import get_swagger_ui_html
+
+        app.mount("/static/vendor/swagger", StaticFiles(directory=swagger), name="swagger")
+
+        @app.get("/docs", include_in_schema=False)
+        def docs() -> Response:
+            return get_swagger_ui_html(
+                openapi_url="/openapi.json",
+                title="eventwire API",
+                swagger_js_url="/static/vendor/swagger/swagger-ui-bundle.js",
+                swagger_css_url="/static/vendor/swagger/swagger-ui.css",
+                swagger_favicon_url="/static/vendor/swagger/favicon.png",
+            )
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/", include_in_schema=False)
@@ -392,16 +420,36 @@ def _ingest(db: Database, state: dict[str, Any], item: IngestRequest) -> dict[st
         if state["pipeline"] is None:
             state["pipeline"] = Pipeline()
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
-        art = Article(id=item.id or f"api-{stamp}", text=item.text, published=item.published,
-                      title=item.title, url=item.url, source=item.source)
+        art = Article(
+            id=item.id or f"api-{stamp}",
+            text=item.text,
+            published=item.published,
+            title=item.title,
+            url=item.url,
+            source=item.source,
+        )
         art.meta["origin"] = "api"
         stats = Ingester(db.store, state["pipeline"]).run([art], command="serve --allow-ingest")
         key = article_key(item.text, item.url)[0]
         with db.cursor() as c:
             row = c.execute("SELECT duplicate_of FROM articles WHERE article_key = ?", [key]).fetchone()
-            events = [r[0] for r in c.execute(
-                "SELECT DISTINCT event_key FROM mentions WHERE article_key = ? ORDER BY 1", [key]).fetchall()]
-    return {"article_id": art.id, "article_key": key, "stored": row is not None,
-            "duplicate_of": row[0] if row else None, "event_keys": events,
-            "stats": {"articles": stats.articles, "duplicates": stats.duplicates, "skipped": stats.skipped,
-                      "rejected": stats.rejected, "events": stats.events}}
+            events = [
+                r[0]
+                for r in c.execute(
+                    "SELECT DISTINCT event_key FROM mentions WHERE article_key = ? ORDER BY 1", [key]
+                ).fetchall()
+            ]
+    return {
+        "article_id": art.id,
+        "article_key": key,
+        "stored": row is not None,
+        "duplicate_of": row[0] if row else None,
+        "event_keys": events,
+        "stats": {
+            "articles": stats.articles,
+            "duplicates": stats.duplicates,
+            "skipped": stats.skipped,
+            "rejected": stats.rejected,
+            "events": stats.events,
+        },
+    }

@@ -61,11 +61,10 @@ def where(f: Filters, alias: str = "e") -> tuple[str, list[Any]]:
     if f.min_fatalities is not None:
         parts.append(f"coalesce({alias}.fatalities, 0) >= ?")
         params.append(f.min_fatalities)
-    if f.actor:
+    if f.actor:  # an uncorrelated semi-join: DuckDB hashes the matching keys once
         parts.append(
-            f"EXISTS (SELECT 1 FROM event_actors ea JOIN actors a ON a.actor_key = ea.actor_key "
-            f"WHERE ea.event_key = {alias}.event_key AND (a.actor_key = ? OR a.id = ? "
-            f"OR a.name ILIKE ? ESCAPE '\\'))"
+            f"{alias}.event_key IN (SELECT ea.event_key FROM event_actors ea JOIN actors a "
+            "ON a.actor_key = ea.actor_key WHERE a.actor_key = ? OR a.id = ? OR a.name ILIKE ? ESCAPE '\\')"
         )
         params.extend([f.actor, f.actor, _like(f.actor)])
     return (" AND ".join(parts) or "TRUE"), params
@@ -86,10 +85,13 @@ def list_events_json(conn: Any, f: Filters, limit: int, offset: int) -> list[str
     Newest first; the JSON is assembled by DuckDB so large pages cost no Python re-encoding.
     """
     w, p = where(f)
+    # pick the page's keys first, so the JSON is built for the page only
     sql = (
+        "WITH page AS (SELECT e.event_key, e.date FROM events e "
+        f"WHERE {w} ORDER BY e.date DESC NULLS LAST, e.event_key LIMIT ? OFFSET ?) "
         "SELECT json_merge_patch(e.record, json_object('event_key', e.event_key, 'n_mentions', e.n_mentions, "
-        "'n_sources', e.n_sources))::VARCHAR FROM events e "
-        f"WHERE {w} ORDER BY e.date DESC NULLS LAST, e.event_key LIMIT ? OFFSET ?"
+        "'n_sources', e.n_sources))::VARCHAR FROM page JOIN events e ON e.event_key = page.event_key "
+        "ORDER BY page.date DESC NULLS LAST, page.event_key"
     )
     return [r[0] for r in conn.execute(sql, [*p, limit, offset]).fetchall()]
 

@@ -176,7 +176,8 @@ function forceLayout(nodes, edges, width, height) {
       const dx = a.x - b.x, dy = a.y - b.y, dist = Math.max(Math.hypot(dx, dy), 0.01), f = dist * dist / k / Math.sqrt(n);
       a.dx -= dx / dist * f; a.dy -= dy / dist * f; b.dx += dx / dist * f; b.dy += dy / dist * f;
     });
-    pos.forEach((p) => {
+    pos.forEach((p) => {  // weak gravity keeps disconnected groups in view
+      p.dx += (width / 2 - p.x) * 0.05; p.dy += (height / 2 - p.y) * 0.05;
       const disp = Math.max(Math.hypot(p.dx, p.dy), 0.01), step = Math.min(disp, temp);
       p.x = Math.min(width - 30, Math.max(30, p.x + p.dx / disp * step));
       p.y = Math.min(height - 20, Math.max(20, p.y + p.dy / disp * step));
@@ -211,7 +212,8 @@ async function renderNetwork() {
     const c = svg('circle', { r: (4 + 8 * Math.sqrt(nd.degree / maxDeg)).toFixed(1) });
     svgTitle(c, nd.name + (nd.country ? ' (' + nd.country + ')' : '') + ': ' + nd.degree + ' events');
     c.addEventListener('click', () => setFilter('actor', nd.actor_key));
-    const t = svg('text', { x: 10, y: 3 });
+    const right = pos[i].x > 400;  // labels on the right-hand side grow leftwards
+    const t = svg('text', right ? { x: -10, y: 3, 'text-anchor': 'end' } : { x: 10, y: 3 });
     t.textContent = nd.name;
     grp.append(c, t);
     g.append(grp);
