@@ -15,9 +15,7 @@ import argparse
 import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -28,6 +26,7 @@ from typing import Any
 import httpx
 
 from eventwire.web import synthetic
+from eventwire.web.testing import serve_subprocess
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -44,12 +43,6 @@ MIX: list[dict[str, Any]] = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _percentile(xs: list[float], q: float) -> float:
     xs = sorted(xs)
     if not xs:
@@ -59,90 +52,47 @@ def _percentile(xs: list[float], q: float) -> float:
     return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
-    tmp = tempfile.TemporaryDirectory()
-    db = args.db or os.path.join(tmp.name, "load.duckdb")
-    t0 = time.perf_counter()
-    if not os.path.exists(db):
-        synthetic.build_db(db, args.events, seed=args.seed)
-    build_s = time.perf_counter() - t0
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "eventwire",
-            "serve",
-            "--db",
-            db,
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                health = httpx.get(base + "/api/health", timeout=2).json()
-                break
-            except httpx.HTTPError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("server did not start") from None
-                time.sleep(0.2)
-        latencies: list[float] = []
-        errors: list[str] = []
-        lock = threading.Lock()
-        counter = iter(range(args.requests))
+def hammer(base: str, n_requests: int, concurrency: int) -> dict[str, Any]:
+    """Send `n_requests` from `concurrency` threads; latency of each, errors counted."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    counter = iter(range(n_requests))
 
-        def worker() -> None:
-            with httpx.Client(base_url=base, timeout=30) as client:
-                client.get("/api/events", params={"limit": 1})  # connect outside the measurement
-                while True:
-                    with lock:
-                        i = next(counter, None)
-                    if i is None:
-                        return
-                    params = MIX[i % len(MIX)]
-                    t = time.perf_counter()
-                    try:
-                        r = client.get("/api/events", params=params)
-                        ok = r.status_code == 200 and len(r.content) > 0
-                        why = f"HTTP {r.status_code} for {params}"
-                    except httpx.HTTPError as exc:
-                        ok, why = False, f"{type(exc).__name__} for {params}"
-                    dt = time.perf_counter() - t
-                    with lock:
-                        latencies.append(dt)
-                        if not ok:
-                            errors.append(why)
+    def worker() -> None:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            client.get("/api/events", params={"limit": 1})  # connect outside the measurement
+            while True:
+                with lock:
+                    i = next(counter, None)
+                if i is None:
+                    return
+                params = MIX[i % len(MIX)]
+                t = time.perf_counter()
+                try:
+                    r = client.get("/api/events", params=params)
+                    ok = r.status_code == 200 and len(r.content) > 0
+                    why = f"HTTP {r.status_code} for {params}"
+                except httpx.HTTPError as exc:
+                    ok, why = False, f"{type(exc).__name__} for {params}"
+                took = time.perf_counter() - t
+                with lock:
+                    latencies.append(took)
+                    if not ok:
+                        errors.append(why)
 
-        load_before = round(os.getloadavg()[0], 2)
-        threads = [threading.Thread(target=worker) for _ in range(args.concurrency)]
-        start = time.perf_counter()
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
-        wall = time.perf_counter() - start
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        tmp.cleanup()
+    load_before = round(os.getloadavg()[0], 2)
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    start = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    wall = time.perf_counter() - start
     ms = [x * 1000 for x in latencies]
     return {
-        "events_in_store": health["events"],
-        "articles_in_store": health["articles"],
-        "build_seconds": round(build_s, 1),
+        "concurrency": concurrency,
         "requests": len(latencies),
-        "concurrency": args.concurrency,
         "wall_seconds": round(wall, 2),
         "requests_per_second": round(len(latencies) / wall, 1),
         "latency_ms": {
@@ -154,11 +104,31 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         },
         "errors": len(errors),
         "error_samples": errors[:5],
+        "load_avg_1m_before": load_before,
+    }
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or os.path.join(tmp, "load.duckdb")
+        t0 = time.perf_counter()
+        built = not os.path.exists(db)
+        if built:
+            synthetic.build_db(db, args.events, seed=args.seed)
+        build_s = time.perf_counter() - t0
+        with serve_subprocess(db) as base:
+            health = httpx.get(base + "/api/health", timeout=10).json()
+            runs = [hammer(base, args.requests, c) for c in args.concurrency]
+    return {
+        "events_in_store": health["events"],
+        "articles_in_store": health["articles"],
+        "build_seconds": round(build_s, 1) if built else None,
+        "runs": runs,
         "mix": MIX,
+        "errors": sum(r["errors"] for r in runs),
         "machine": {
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
-            "load_avg_1m_before": load_before,
             "platform": platform.platform(),
         },
         "server": "eventwire serve (uvicorn, 1 process), DuckDB read-only",
@@ -168,8 +138,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--events", type=int, default=12_000)
-    ap.add_argument("--requests", type=int, default=4_000)
-    ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument("--requests", type=int, default=2_000, help="requests per concurrency level")
+    ap.add_argument("--concurrency", type=int, nargs="+", default=[1, 16])
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--db", default=None, help="reuse (or create) this store instead of a temporary one")
     ap.add_argument("--out", default=str(RESULTS / "web_load.json"))
@@ -178,16 +148,19 @@ def main() -> None:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
-    lat = res["latency_ms"]
-    md = (
-        f"# /api/events load test\n\n{res['events_in_store']} events, {res['requests']} requests, "
-        f"{res['concurrency']} concurrent clients, {res['machine']['cpus']} CPUs shared with other work "
-        f"(1-min load average {res['machine']['load_avg_1m_before']} at start)\n\n"
-        f"| requests/s | p50 ms | p90 ms | p99 ms | max ms | errors |\n|---|---|---|---|---|---|\n"
-        f"| {res['requests_per_second']} | {lat['p50']} | {lat['p90']} | {lat['p99']} | {lat['max']} | "
-        f"{res['errors']} |\n"
-    )
-    out.with_suffix(".md").write_text(md, encoding="utf-8")
+    lines = [
+        f"# /api/events load test\n\n{res['events_in_store']} events in the store; request mix in the "
+        f"JSON file; {res['machine']['cpus']} CPUs shared with other work.\n",
+        "| clients | requests | requests/s | p50 ms | p90 ms | p99 ms | max ms | errors | load avg |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in res["runs"]:
+        lat = r["latency_ms"]
+        lines.append(
+            f"| {r['concurrency']} | {r['requests']} | {r['requests_per_second']} | {lat['p50']} | "
+            f"{lat['p90']} | {lat['p99']} | {lat['max']} | {r['errors']} | {r['load_avg_1m_before']} |"
+        )
+    out.with_suffix(".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(json.dumps(res, indent=1))
     if res["errors"]:
         sys.exit(1)

@@ -6,7 +6,6 @@ Expected values are computed from the fixture records themselves (brute force), 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -533,4 +532,3 @@ def test_serve_command_is_registered() -> None:
     assert r.exit_code == 0 and "--allow-ingest" in r.output and "--db" in r.output
     r = CliRunner().invoke(main, ["serve", "--db", "/nonexistent/x.duckdb"])
     assert r.exit_code != 0 and "no event store" in r.output
-    assert json.dumps(r.exit_code)

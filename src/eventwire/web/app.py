@@ -15,7 +15,7 @@ import json
 import os
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -228,7 +228,7 @@ def create_app(
     state: dict[str, Any] = {"pipeline": None}
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> Iterator[None]:  # type: ignore[misc]
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         db.close()
 

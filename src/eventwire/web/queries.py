@@ -458,7 +458,7 @@ def rising_dyads(
     series: dict[tuple[str, str], dict[int, float]] = {}
     for a, b, ago, score, _n in conflict_weeks(conn, f, ref):
         series.setdefault((a, b), {})[int(ago)] = float(score)
-    found = []
+    found: list[dict[str, Any]] = []
     for pair, weeks in series.items():
         n_weeks = max(weeks) + 1
         if n_weeks < recent_weeks + min_history_weeks:
