@@ -204,3 +204,22 @@ def test_openapi_docs_render_offline(server: str, browser: Any) -> None:
     assert "/api/escalation" in pg.page.locator(".opblock-summary-path").all_text_contents()
     assert pg.offsite == []
     pg.page.close()
+
+
+def test_empty_store_renders_without_errors(tmp_path: Path, browser: Any) -> None:
+    import duckdb
+
+    db = tmp_path / "empty.duckdb"
+    conn = duckdb.connect(str(db))
+    S.create_schema(conn)
+    conn.close()
+    with serve_subprocess(db) as base:
+        pg = Page(browser, base)
+        pg.page.goto(base + "/?country=IRQ")
+        pg.ready()
+        assert pg.data("#events", "total") == "0"
+        assert pg.data("#map", "points") == "0" and pg.data("#network", "nodes") == "0"
+        assert pg.data("#dyad", "periods") == "0"
+        assert pg.page.locator("#map path.land").count() > 150
+        assert pg.errors == [] and pg.offsite == []
+        pg.page.close()

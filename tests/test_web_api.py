@@ -456,35 +456,78 @@ def test_ingest_auth_size_and_validation(ingest_client: TestClient) -> None:
     assert big.status_code == 413
     assert ingest_client.post("/api/ingest", content=b"{not json", headers=ok).status_code == 422
     assert ingest_client.post("/api/ingest", json={"text": ""}, headers=ok).status_code == 422
+    assert ingest_client.post("/api/ingest", json={"title": "no text"}, headers=ok).status_code == 422
+    assert (
+        ingest_client.post("/api/ingest", json={"url": "file:///etc/passwd"}, headers=ok).status_code == 422
+    )
     assert ingest_client.get("/api/health").json()["articles"] == 0
+
+
+def _post_or_skip(client: TestClient, body: dict[str, Any]) -> Any:
+    from eventwire.nlp import ModelNotInstalled
+
+    try:
+        return client.post("/api/ingest", json=body, headers={"Authorization": "Bearer s3cret-token"})
+    except ModelNotInstalled:
+        pytest.skip("spaCy model not installed")
+
+
+INGEST_TEXT = (
+    "Soldiers killed three gunmen in an ambush near Kirkuk on Monday, the army said. "
+    "Hundreds of people protested in the capital on Tuesday against rising prices."
+)
 
 
 @pytest.mark.slow
 def test_ingest_runs_the_pipeline_and_writes_the_store(ingest_client: TestClient) -> None:
     pytest.importorskip("eventwire.ingest")
-    from eventwire.nlp import ModelNotInstalled
-
-    text = (
-        "Soldiers killed three gunmen in an ambush near Kirkuk on Monday, the army said. "
-        "Hundreds of people protested in the capital on Tuesday against rising prices."
-    )
-    ok = {"Authorization": "Bearer s3cret-token"}
-    try:
-        r = ingest_client.post(
-            "/api/ingest", json={"text": text, "id": "api-1", "published": "2024-03-06"}, headers=ok
-        )
-    except ModelNotInstalled:
-        pytest.skip("spaCy model not installed")
+    r = _post_or_skip(ingest_client, {"text": INGEST_TEXT, "id": "api-1", "published": "2024-03-06"})
     assert r.status_code == 201, r.text
     res = r.json()
-    assert res["stored"] and res["stats"]["articles"] == 1
+    (art,) = res["articles"]
+    assert art["stored"] and res["stats"]["articles"] == 1 and not res["problems"]
     health = ingest_client.get("/api/health").json()
-    assert health["articles"] == 1 and health["events"] == len(res["event_keys"])
-    for key in res["event_keys"]:
+    assert health["articles"] == 1 and health["events"] == len(art["event_keys"])
+    for key in art["event_keys"]:
         d = ingest_client.get(f"/api/events/{key}").json()
         assert d["mentions"][0]["article"]["id"] == "api-1"
-    again = ingest_client.post("/api/ingest", json={"text": text, "id": "api-1b"}, headers=ok).json()
+    again = _post_or_skip(ingest_client, {"text": INGEST_TEXT, "id": "api-1b"}).json()
     assert again["stats"]["skipped"] == 1 and ingest_client.get("/api/health").json()["articles"] == 1
+
+
+@pytest.mark.slow
+def test_ingest_fetches_a_url_on_loopback(ingest_client: TestClient) -> None:
+    pytest.importorskip("eventwire.fetch")
+    import http.server
+    import threading
+
+    page = f"<html><head><title>Ambush report</title></head><body><p>{INGEST_TEXT}</p></body></html>".encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            code = 200 if self.path == "/story.html" else 404
+            self.send_response(code)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(page if code == 200 else b"")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        r = _post_or_skip(ingest_client, {"url": base + "/story.html", "published": "2024-03-06"})
+        assert r.status_code == 201, r.text
+        (art,) = r.json()["articles"]
+        assert art["stored"]
+        missing = _post_or_skip(ingest_client, {"url": base + "/gone.html"})
+        assert missing.status_code == 502 and "404" in missing.json()["detail"]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert ingest_client.get("/api/health").json()["articles"] == 1
 
 
 # ---------------------------------------------------------------- the store's own writer

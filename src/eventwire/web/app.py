@@ -25,7 +25,7 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from .. import __version__
 from ..model import PLOVER_TYPES, STATUSES
@@ -154,14 +154,20 @@ Flt = Annotated[Q.Filters, Depends(get_filters)]
 
 
 class IngestRequest(BaseModel):
-    """One article to run through the pipeline and store."""
+    """One article to run through the pipeline and store: its text, or only a URL to fetch it from."""
 
-    text: str = Field(min_length=1)
+    text: str | None = Field(None, min_length=1)
     id: str | None = Field(None, max_length=500)
     published: dt.date | None = None
     title: str | None = Field(None, max_length=2000)
     url: str | None = Field(None, max_length=4000)
     source: str | None = Field(None, max_length=500)
+
+    @model_validator(mode="after")
+    def _text_or_url(self) -> IngestRequest:
+        if self.text is None and not (self.url and self.url.startswith(("http://", "https://"))):
+            raise ValueError("give the article text, or an http(s) url to fetch it from")
+        return self
 
 
 class _SecurityHeaders:
@@ -411,40 +417,70 @@ def create_app(
 
 
 def _ingest(db: Database, state: dict[str, Any], item: IngestRequest) -> dict[str, Any]:
-    """Run the pipeline on one article and write it through the store's ingester (one writer at a time)."""
+    """Run the pipeline on the posted (or fetched) article(s); write through the store's ingester.
+
+    One writer at a time. A URL may name a feed, which yields several articles.
+    """
+    from ..fetch import Fetcher, read_url
     from ..ingest import Ingester, article_key
+    from ..io import InputProblem
     from ..model import Article
     from ..pipeline import Pipeline
 
+    items: list[Article | InputProblem]
+    if item.text is not None:
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+        items = [
+            Article(
+                id=item.id or f"api-{stamp}",
+                text=item.text,
+                published=item.published,
+                title=item.title,
+                url=item.url,
+                source=item.source,
+            )
+        ]
+    else:
+        assert item.url is not None
+        with Fetcher() as fetcher:
+            items = list(read_url(item.url, fetcher))
+        problems = [str(p) for p in items if isinstance(p, InputProblem)]
+        if problems and len(problems) == len(items):
+            raise HTTPException(502, f"could not use {item.url}: {'; '.join(problems)[:1000]}")
+    for it in items:
+        if isinstance(it, Article):
+            it.meta.setdefault("origin", "api")
+            if item.published and it.published is None:
+                it.published = item.published
     with db.write_lock:
         if state["pipeline"] is None:
             state["pipeline"] = Pipeline()
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
-        art = Article(
-            id=item.id or f"api-{stamp}",
-            text=item.text,
-            published=item.published,
-            title=item.title,
-            url=item.url,
-            source=item.source,
-        )
-        art.meta["origin"] = "api"
-        stats = Ingester(db.store, state["pipeline"]).run([art], command="serve --allow-ingest")
-        key = article_key(item.text, item.url)[0]
+        stats = Ingester(db.store, state["pipeline"]).run(items, command="serve --allow-ingest")
+        articles = []
         with db.cursor() as c:
-            row = c.execute("SELECT duplicate_of FROM articles WHERE article_key = ?", [key]).fetchone()
-            events = [
-                r[0]
-                for r in c.execute(
-                    "SELECT DISTINCT event_key FROM mentions WHERE article_key = ? ORDER BY 1", [key]
-                ).fetchall()
-            ]
+            for art in items:
+                if not isinstance(art, Article):
+                    continue
+                key = article_key(art.text, art.url)[0]
+                row = c.execute("SELECT duplicate_of FROM articles WHERE article_key = ?", [key]).fetchone()
+                events = [
+                    r[0]
+                    for r in c.execute(
+                        "SELECT DISTINCT event_key FROM mentions WHERE article_key = ? ORDER BY 1", [key]
+                    ).fetchall()
+                ]
+                articles.append(
+                    {
+                        "article_id": art.id,
+                        "article_key": key,
+                        "stored": row is not None,
+                        "duplicate_of": row[0] if row else None,
+                        "event_keys": events,
+                    }
+                )
     return {
-        "article_id": art.id,
-        "article_key": key,
-        "stored": row is not None,
-        "duplicate_of": row[0] if row else None,
-        "event_keys": events,
+        "articles": articles,
+        "problems": [str(p) for p in items if isinstance(p, InputProblem)],
         "stats": {
             "articles": stats.articles,
             "duplicates": stats.duplicates,
