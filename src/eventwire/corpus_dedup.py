@@ -123,17 +123,20 @@ class LSHIndex:
             self._buckets[band].setdefault(bk, []).append(key)
 
     def query(self, sig: np.ndarray) -> str | None:
-        """The most similar indexed key at or above the threshold (ties: first indexed), or None."""
-        seen: dict[str, int] = {}
+        """The most similar indexed key at or above the threshold, or None.
+
+        Ties go to the smallest key, so the answer does not depend on the order keys were indexed in
+        (a resumed run rebuilds the index from the store in a different order).
+        """
+        seen: set[str] = set()
         for band, bk in enumerate(self._band_keys(sig)):
-            for k in self._buckets[band].get(bk, ()):
-                seen.setdefault(k, len(seen))
-        best: tuple[float, int, str] | None = None
-        for k, order in seen.items():
+            seen.update(self._buckets[band].get(bk, ()))
+        best: tuple[float, str] | None = None
+        for k in sorted(seen):
             sim = jaccard_estimate(sig, self._sigs[k])
-            if sim >= self.threshold and (best is None or (sim, -order) > (best[0], -best[1])):
-                best = (sim, order, k)
-        return best[2] if best else None
+            if sim >= self.threshold and (best is None or sim > best[0]):
+                best = (sim, k)
+        return best[1] if best else None
 
     def __len__(self) -> int:
         return len(self._sigs)

@@ -97,11 +97,14 @@ def _decode(body: bytes, source: str) -> str | InputProblem:
 
 def page_article(markup: str, url: str, article_id: str | None = None) -> Article | InputProblem:
     """The main text of an HTML page, via trafilatura, else the plain visible text."""
-    import trafilatura
-
     text, title, published = None, None, None
-    raw = trafilatura.extract(markup, output_format="json", with_metadata=True, include_comments=False,
-                              favor_recall=True, url=url)
+    try:
+        import trafilatura
+
+        raw = trafilatura.extract(markup, output_format="json", with_metadata=True, include_comments=False,
+                                  favor_recall=True, url=url)
+    except ImportError:  # trafilatura needs lxml_html_clean with lxml >= 5.2; fall back to the plain reader
+        raw = None
     if raw:
         meta = json.loads(raw)
         text = meta.get("text") or meta.get("raw_text")
