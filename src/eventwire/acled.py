@@ -59,11 +59,13 @@ _WEAPON_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("ied", re.compile(r"\bieds?\b|\bimprovised explosive|\broadside\b|\blandmines?\b|\bland mines?\b|"
                        r"\bmines?\b(?! ?(?:workers?|company|site))|\bcar bombs?\b|\bvbied|\bexplosive devices?\b|"
                        r"\bbooby|\bremote(?:ly)?[- ]detonat|\bstepped on\b|\bstruck a mine|\bmagnetic bomb", re.I)),
-    ("grenade", re.compile(r"\bgrenades?\b|\brpgs?\b", re.I)),
+    ("grenade", re.compile(r"\bgrenades?\b(?! ?launchers?)|\bhand grenades?\b", re.I)),
 ]
 _INTERVENTION = re.compile(
     r"\bdispers\w+|\btear ?gas|\bteargas|\bwater cannons?|\brubber bullets?|\bbatons?\b|\blathi|\bcharged\b|"
-    r"\barrest\w*|\bdetain\w*|\bbroke up|\bbreak up|\bbroken up|\bintervened|\bstun grenades?|\bpepper spray|"
+    r"\b(?:police|security forces|authorities|troops|soldiers|gendarm\w*|officers)\b[^.]{0,60}\b(?:arrest|detain)\w*|"
+    r"\b(?:protesters|demonstrators|participants|activists|people|them|organi[sz]ers)\b[^.]{0,30}\b(?:were|was|"
+    r"been) (?:arrested|detained)|\bbroke up|\bbreak up|\bbroken up|\bintervened|\bstun grenades?|\bpepper spray|"
     r"\bclashed with (?:the )?police|\bforcibly\b|\bremoved by police|\bpushed back|\bprevented\b|"
     r"\bblocked by (?:the )?police|\bfired (?:into the air|warning shots)", re.I)
 _LETHAL_FORCE = re.compile(r"\blive (?:ammunition|rounds|fire)|\bopened fire on\b.*\b(protesters|demonstrators|"

@@ -278,18 +278,24 @@ def _verb_args(tok: Any, entry: Entry, ctx: _SentenceContext) -> tuple[list[Acto
     else:
         source_toks = subj
         target_toks = objs
-    if not target_toks:
-        for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ in TARGET_PREPS | {"with"}:
-                target_toks = [g for g in c.children if g.dep_ == "pobj"]
-                if target_toks:
-                    break
     source = _actors(source_toks, ctx)
     target = _actors(target_toks, ctx)
+    if not target:
+        # "fired with rifles on the positions of X": the first governed preposition that names an actor
+        preps = [c for c in tok.children if c.dep_ == "prep" and c.i > tok.i and c.lower_ in TARGET_PREPS]
+        preps += [c for c in tok.children if c.dep_ == "prep" and c.i > tok.i and c.lower_ == "with"]
+        for c in preps:
+            target = _actors([g for g in c.children if g.dep_ == "pobj" and not _is_time(g)], ctx)
+            if target:
+                break
     # "A and B clashed" -> A vs B
     if not target and len(source) > 1 and _reciprocal(entry):
         source, target = source[:1], source[1:]
     return source, target
+
+
+def _is_time(tok: Any) -> bool:
+    return tok.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL") or tok.like_num
 
 
 def _reciprocal(entry: Entry) -> bool:
@@ -414,10 +420,18 @@ def _actor_for(tok: Any, ctx: _SentenceContext) -> list[Actor]:
     start = ctx.sent.start + span.start_char
     end = ctx.sent.start + span.end_char
     m = ctx.mention_for(start, end, ctx.sent.start + tok.idx)
-    if m is not None:
-        res = [Actor(**{**m.actor.to_dict(), "text": m.actor.text})]
-    elif inner is not None:
-        res = _actor_for(inner, ctx)
+    inner_actors = _actor_for(inner, ctx) if inner is not None else []
+    if m is not None and not (tok.lemma_.lower() in ("position", "member", "supporter", "element")
+                              and inner_actors):
+        actor = Actor(**m.actor.to_dict())
+        # "military forces of Armenia": a generic agent takes the country of its "of" complement
+        if actor.country is None and inner_actors and inner_actors[0].country:
+            actor.country = inner_actors[0].country
+            if actor.id and actor.id.startswith("agent:") and inner_actors[0].kind == "state":
+                actor.name = f"{actor.name} ({inner_actors[0].name})"
+        res = [actor]
+    elif inner_actors:
+        res = inner_actors
     elif tok.lower_ in PRONOUNS and tok.lower_ not in ("they", "he", "she", "them", "him", "her", "who"):
         res = []
     else:
@@ -508,5 +522,5 @@ def _confidence(ev: Event) -> float:
         c += 0.05
     if ev.acled:
         c += 0.05
-    c -= min(ev.sentence_index, 10) * 0.015
+    c -= min(ev.sentence_index, 10) * 0.04
     return max(0.05, min(0.99, c))
