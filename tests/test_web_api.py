@@ -533,13 +533,12 @@ def test_ingest_fetches_a_url_on_loopback(ingest_client: TestClient) -> None:
 # ---------------------------------------------------------------- the store's own writer
 
 
-def test_reads_a_store_written_by_the_store_module(tmp_path: Path) -> None:
+def _write_with_store(path: Path, arts: list[S.SynthArticle]) -> None:
+    """Write articles (with their already-extracted events) through the store module's writer."""
     store = pytest.importorskip("eventwire.store")
     ingest = pytest.importorskip("eventwire.ingest")
     from eventwire.model import Article, Event, Sentence
 
-    arts = scenario()[-3:]
-    path = tmp_path / "real.duckdb"
     with store.Store(str(path)) as st:
         run = st.begin_run("test")
         items = []
@@ -550,6 +549,12 @@ def test_reads_a_store_written_by_the_store_module(tmp_path: Path) -> None:
             key, h = ingest.article_key(a.text, a.url)
             items.append(store.StoredArticle(a, key, h))
         st.write_batch(items, run)
+
+
+def test_reads_a_store_written_by_the_store_module(tmp_path: Path) -> None:
+    arts = scenario()[-3:]
+    path = tmp_path / "real.duckdb"
+    _write_with_store(path, arts)
     records = [r for sa in arts for r in sa.records]
     with TestClient(create_app(path)) as c:
         evs = _all_events(c)
@@ -558,12 +563,47 @@ def test_reads_a_store_written_by_the_store_module(tmp_path: Path) -> None:
         assert n_merged == len(evs)
         d = c.get(f"/api/events/{evs[0]['event_key']}").json()
         for m in d["mentions"]:
-            assert (
-                m["article"]["text"][m["evidence"]["start"] : m["evidence"]["end"]]
-                == m["record"]["evidence"]["text"]
-            )
+            ev = m["evidence"]
+            assert m["article"]["text"][ev["start"] : ev["end"]] == m["record"]["evidence"]["text"]
         assert c.get("/api/actors").json()["actors"]
         assert c.get("/api/escalation", params={"within_days": 30}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"country": "SYR"},
+        {"type": "ASSAULT", "min_fatalities": 3},
+        {"min_fatalities": 0},
+        {"status": "claimed,denied"},
+        {"since": "2024-02-01", "until": "2024-02-20"},
+        {"actor": "militia"},
+        {"actor": "HREB", "type": "PROTEST"},
+    ],
+)
+def test_filters_agree_with_the_store_module(
+    tmp_path_factory: pytest.TempPathFactory, params: dict[str, Any]
+) -> None:
+    """The API and `Store.query_events` (the CLI's reader) select the same merged events."""
+    store = pytest.importorskip("eventwire.store")
+    path = tmp_path_factory.getbasetemp() / "agree.duckdb"
+    if not path.exists():
+        _write_with_store(path, S.generate(240, seed=3, days=60))
+    ef = store.EventFilter(
+        since=params.get("since"),
+        until=params.get("until"),
+        country=params.get("country"),
+        type=params.get("type"),
+        actor=params.get("actor"),
+        status=params["status"].split(",") if "status" in params else None,
+        min_fatalities=params.get("min_fatalities"),
+    )
+    with store.Store(str(path), read_only=True) as st:
+        want = {e["event_key"] for e in st.query_events(ef)}
+    with TestClient(create_app(path)) as c:
+        got = {e["event_key"] for e in _all_events(c, **params)}
+    assert want and got == want
 
 
 def test_serve_command_is_registered() -> None:

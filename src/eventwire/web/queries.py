@@ -59,7 +59,7 @@ def where(f: Filters, alias: str = "e") -> tuple[str, list[Any]]:
         parts.append(f"{alias}.status IN ({','.join('?' * len(f.status))})")
         params.extend(f.status)
     if f.min_fatalities is not None:
-        parts.append(f"coalesce({alias}.fatalities, 0) >= ?")
+        parts.append(f"{alias}.fatalities >= ?")  # as the store's reader: unknown counts never qualify
         params.append(f.min_fatalities)
     if f.actor:  # an uncorrelated semi-join: DuckDB hashes the matching keys once
         parts.append(
