@@ -37,6 +37,8 @@ def test_kill_9_then_rerun_equals_uninterrupted_run(tmp_path: Path) -> None:
     usable = {article_key(r["text"])[0] for r in records if r["id"] not in ("w7", "w11")}
     assert len(ref["articles"]) == len(usable) and len(ref["rejected"]) == 2  # two planted unusable records
     assert any(r for r in ref["articles"] if r[8] is not None), "corpus should hold near-duplicates"
+    with Store(ref_db, read_only=True) as st:  # the merge state a resumed run must rebuild exactly
+        assert st.conn.execute("SELECT max(n_sources) FROM events").fetchone()[0] >= 2
 
     proc = subprocess.Popen(_cmd(corpus, db, "--verbose"), stderr=subprocess.PIPE, text=True)
     assert proc.stderr is not None

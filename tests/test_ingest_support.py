@@ -94,15 +94,15 @@ def wire_corpus(n: int, seed: int = 0) -> list[dict]:
     while len(out) < n:
         i = len(out)
         roll = rng.random()
-        if stories and roll < 0.25:
+        if i == 7:
+            out.append({"id": f"w{i}", "text": NOT_ENGLISH, "published": "2024-05-03"})
+        elif i == 11:
+            out.append({"id": f"w{i}", "text": "   \n  "})
+        elif stories and roll < 0.25:
             s, first = rng.choice(stories)
             out.append(article(s, 1, rng, f"w{i}", "Second Wire"))
         elif stories and roll < 0.35:
             out.append(near_copy(rng.choice(stories)[1], f"w{i}", "Reprint Daily"))
-        elif i == 7:
-            out.append({"id": f"w{i}", "text": NOT_ENGLISH, "published": "2024-05-03"})
-        elif i == 11:
-            out.append({"id": f"w{i}", "text": "   \n  "})
         else:
             s = _story(rng)
             a = article(s, 0, rng, f"w{i}", "First Wire")
