@@ -41,7 +41,7 @@ _WORD_LISTS = (
     "negative_determiners", "negation_exceptions_after", "negative_governors", "negation_carrier_nouns",
     "light_verbs", "negative_preps", "opinion_verbs", "first_person", "evaluative_verbs",
     "evaluative_adjectives", "evaluative_nouns", "generic_determiners", "habitual_adverbs",
-    "historical_units", "historical_markers", "historical_nouns",
+    "historical_units", "historical_markers", "historical_nouns", "inverted_conditional_aux",
 )
 _PATTERN_LISTS = ("conditional_patterns", "uncertainty_patterns", "opinion_patterns")
 _MODAL_VALUES = {"future", "hypothetical", "uncertain", "normative"}
@@ -49,6 +49,8 @@ _SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
 _CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "csubjpass", "parataxis", "conj"}
 _YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)s?$")
 _ANY_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_GENERIC_HINTS = ("normative-subject:", "present-subject:")
+_COPULAS = {"be", "become", "remain", "seem"}
 _DOCUMENT_NOUNS = {"statement", "report", "communique", "post", "video", "message"}
 _QUOTE_OPEN = "\u201c"
 _QUOTE_CLOSE = "\u201d"
@@ -142,6 +144,8 @@ class Finding:
     speaker: Any = None  # spaCy Span/Token text source of the outermost speaker, or a str
     denier: Any = None
     cues: list[str] = field(default_factory=list)
+    conditional_main: bool = False  # the event's clause has an if-clause ("will respond if attacked")
+    would: bool = False  # plain "would": future in reported or threatened speech, else hypothetical
 
     def add(self, status: str, cue: str) -> None:
         self.statuses.add(status)
@@ -153,6 +157,12 @@ class Finding:
         self.cues.append(f"{reason}:{cue}")
 
     def status(self) -> str:
+        if self.would:
+            reported = bool(self.statuses & {"future", "claimed", "denied"})
+            self.statuses.add("future" if reported and not self.conditional_main else "hypothetical")
+            self.would = False
+        if self.conditional_main and "future" not in self.statuses:
+            self.statuses.add("hypothetical")  # a conditional threat stays a threat, anything else is "if"
         for s in PRECEDENCE:
             if s in self.statuses:
                 return s
@@ -179,7 +189,8 @@ def _negative_phrase(tok: Any, cues: Cues) -> bool:
     """A subject/object that denotes nobody or nothing: 'no one', 'nobody', 'no shots'."""
     if _low(tok) in cues.words["negators"] and _low(tok) not in {"not", "n't"}:
         return True
-    return any(c.dep_ in ("det", "neg", "advmod") and _is_negative_det(c, cues) for c in tok.children)
+    return any(c.dep_ == "neg" or (c.dep_ in ("det", "advmod") and _is_negative_det(c, cues))
+               for c in tok.children)
 
 
 def _has_neg(tok: Any, cues: Cues) -> bool:
@@ -305,7 +316,10 @@ def _local_checks(node: Any, f: Finding, cues: Cues, *, with_neg: bool = True) -
             if c.dep_ in ("nsubj", "nsubjpass", "dobj") and _negative_phrase(c, cues):
                 f.remove("negated", f"{c.text} {node.text}")
     modal = _modal_status(node, cues)
-    if modal is not None:
+    if modal is not None and modal[1] == "would":
+        f.would = True
+        f.cues.append("would")
+    elif modal is not None:
         kind, cue = modal
         f.add("hypothetical" if kind == "normative" else kind, cue)
         if kind == "normative":
@@ -320,8 +334,10 @@ def _local_checks(node: Any, f: Finding, cues: Cues, *, with_neg: bool = True) -
             f.add("uncertain", w)
         elif c.dep_ == "advcl" and any(g.dep_ == "mark" and _low(g) in cues.words["conditional_marks"]
                                        for g in c.children):
-            f.add("hypothetical", "if-clause")
-        elif c.dep_ == "advmod" and w in cues.words["habitual_adverbs"] and node.tag_ in ("VBZ", "VBP"):
+            f.conditional_main = True
+            f.cues.append("conditional-main")
+        elif c.dep_ == "advmod" and w in cues.words["habitual_adverbs"] and (
+                node.tag_ in ("VBZ", "VBP") or not any(x.tag_ in ("VBD", "VBN") for x in node.doc)):
             f.cues.append("habitual:" + w)
         elif c.dep_ == "aux" and _low(c) == "going":
             f.add("future", "going to")
@@ -367,6 +383,8 @@ def analyse(doc: Any, i: int, cues: Cues) -> Finding:
         # "no clashes or protests": a coordinated event noun shares the first noun's determiner
         if t.dep_ == "conj" and t.head.pos_ in ("NOUN", "PROPN"):
             _noun_checks(t.head, f, cues)
+    if _inverted_conditional(t, cues):
+        f.add("hypothetical", "inverted conditional")
     node = _anchor(t, cues)
     if node.i != t.i and node.pos_ in ("NOUN", "PROPN"):
         _noun_checks(node, f, cues)
@@ -380,6 +398,18 @@ def analyse(doc: Any, i: int, cues: Cues) -> Finding:
         lemma = _lemma(h)
         if rel in _SUBJECT_DEPS:
             _evaluative_check(node, h, f, cues)
+            if any(c.dep_ == "advmod" and _low(c) in cues.words["habitual_adverbs"] for c in h.children) and \
+                    h.tag_ in ("VBZ", "VBP"):
+                f.cues.append("habitual:subject")
+            modal = _modal_status(h, cues)
+            if modal is not None and modal[0] == "normative":
+                f.cues.append("normative-subject:" + modal[1])
+            elif modal is not None and modal[0] == "hypothetical" and node.i == t.i and _indefinite(t, cues) \
+                    and not _has_neg(h, cues):
+                f.add("hypothetical", f"{modal[1]} (subject)")  # "a crackdown would deepen the crisis"
+            if h.tag_ in ("VBZ", "VBP") and _lemma(h) not in cues.words["light_verbs"] and any(
+                    c.dep_ == "dobj" for c in h.children):  # "sanctions hurt families", not "protests spread"
+                f.cues.append("present-subject:" + h.text)
             in_subject = True
             node = h
             continue
@@ -432,6 +462,11 @@ def _governing_verb(h: Any, node: Any, rel: str, f: Finding, cues: Cues, in_subj
         if negated_gov:
             f.remove("negated", f"not {h.text}")
         _local_checks(h, f, cues, with_neg=False)
+        if _low(h) in cues.modals:  # "ought to intervene" parsed with "ought" as the head
+            kind = cues.modals[_low(h)]
+            f.add("hypothetical", _low(h))
+            if kind == "normative":
+                f.cues.append("normative:" + _low(h))
     elif rel == "advcl" and any(c.dep_ == "mark" and _low(c) in cues.words["conditional_marks"]
                                 for c in node.children):
         f.add("hypothetical", "if-clause")
@@ -447,6 +482,10 @@ def _governing_verb(h: Any, node: Any, rel: str, f: Finding, cues: Cues, in_subj
             f.remove("negated", lemma)
         return False
     subj = _subject(h)
+    passive = any(c.dep_ == "auxpass" for c in h.children) and _agent(h) is None
+    if passive and lemma in cues.words["hedge_governors"]:  # "are feared dead", "is believed to have"
+        f.add("uncertain", lemma)
+        return False
     if lemma in cues.words["opinion_verbs"] and subj is not None and _low(subj) in cues.words["first_person"]:
         f.cues.append("opinion:" + lemma)
         f.add("uncertain", lemma)
@@ -486,7 +525,9 @@ def _evaluative_check(node: Any, h: Any, f: Finding, cues: Cues) -> None:
     judged = False
     if lemma in cues.words["evaluative_verbs"]:
         judged = True
-    elif lemma == "be":
+    elif lemma in _COPULAS and not any(c.dep_ == "expl" for c in h.children):
+        if _is_generic(node, cues) and any(c.dep_ in ("attr", "acomp") for c in h.children):
+            judged = True  # "protests are the lifeblood of democracy": a generic statement
         for c in h.children:
             if c.dep_ == "acomp" and _lemma(c) in cues.words["evaluative_adjectives"]:
                 judged = True
@@ -597,14 +638,15 @@ def _year_cues(t: Any, anchor: Any) -> list[int]:
     if anchor.i != t.i or t.pos_ not in ("NOUN", "PROPN"):
         for x in _clause_tokens(anchor):
             # a year reached through an object's own modifiers dates that object, not the event
+            # only a date phrase hanging off the clause head dates it ("in March 2012"), not a year
+            # inside an object ("a suspect in the 2019 bombing")
             y = x
             ok = True
-            while y.i != anchor.i and y.head.i != y.i:
-                if y.dep_ in ("dobj", "nsubjpass") and y.head.i == anchor.i and y.ent_type_ != "DATE":
-                    ok = False
-                if y.dep_ in ("pobj",) and y.head.head.i != anchor.i and y.ent_type_ != "DATE":
-                    ok = False
+            while y.head.i != anchor.i and y.head.i != y.i:
                 y = y.head
+                if y.ent_type_ != "DATE" and y.pos_ != "ADP":
+                    ok = False
+                    break
             if ok or (x.i > 0 and x.doc[x.i - 1].lower_ in ("in", "since", "during")
                       and x.doc[x.i - 1].head.i == anchor.i):
                 cands.append(x)
@@ -709,10 +751,27 @@ def _sentence_cues(text: str, cues: Cues) -> tuple[str | None, str | None, str |
     return hit("uncertainty_patterns"), hit("conditional_patterns"), hit("opinion_patterns")
 
 
+def _indefinite(t: Any, cues: Cues) -> bool:
+    """'a crackdown', 'any strike' or a generic mention: not a reference to a reported event."""
+    return _is_generic(t, cues) or any(c.dep_ == "det" and _low(c) in ("a", "an") for c in t.children)
+
+
+def _inverted_conditional(t: Any, cues: Cues) -> bool:
+    """'Should the army invade, ...', 'Had the device exploded, ...': the event is in the conditional part."""
+    doc = t.doc
+    first = next((x for x in doc if not x.is_punct), None)
+    if first is None or _low(first) not in cues.words["inverted_conditional_aux"]:
+        return False
+    comma = next((x.i for x in doc if x.text == ","), None)
+    return comma is not None and t.i < comma
+
+
 def _is_generic(t: Any, cues: Cues) -> bool:
     """A non-referring event mention: bare plural, gerund, or 'such/any' noun."""
     if t.tag_ == "VBG" and t.dep_ in ("nsubj", "csubj", "pobj", "dobj"):
         return True
+    if t.tag_ == "VBG" and t.dep_ == "amod" and t.i < t.head.i and _is_generic(t.head, cues):
+        return True  # "Attacking hospitals is ...", parsed as an adjective on the bare plural
     if t.pos_ not in ("NOUN", "PROPN"):
         return False
     dets = [c for c in t.children if c.dep_ in ("det", "predet", "amod") and _low(c) in
@@ -720,8 +779,8 @@ def _is_generic(t: Any, cues: Cues) -> bool:
     if dets:
         return True
     has_det = any(c.dep_ in ("det", "poss", "nummod") for c in t.children)
-    return t.tag_ == "NNS" and not has_det and not any(c.ent_type_ in ("DATE", "CARDINAL", "GPE")
-                                                        for c in t.subtree)
+    return t.tag_ in ("NNS", "NN") and not has_det and not any(
+        c.ent_type_ in ("DATE", "CARDINAL", "GPE", "TIME") for c in t.subtree)
 
 
 def classify_event(ev: Event, article: Article, resources: Resources, quotes: list[Quote] | None = None,
@@ -752,6 +811,12 @@ def classify_event(ev: Event, article: Article, resources: Resources, quotes: li
         attributed = f.speaker is not None or quote is not None or f.denier is not None
         if not attributed:
             _opinion(f, t, opin, sent.text, cues)
+    if article.published is not None and ev.date and ev.date_text:
+        try:
+            if dt.date.fromisoformat(ev.date[:10]) > article.published:
+                f.add("future", f"date {ev.date} after publication")
+        except ValueError:
+            pass
     hist = historical_reason(ev, t, anchor, article, resources.config.news_window_days, cues)
     if hist:
         f.add("historical", hist)
@@ -768,14 +833,30 @@ def _opinion(f: Finding, t: Any, opin: str | None, text: str, cues: Cues) -> Non
         f.remove("opinion", "first-person view")
     elif any(c.startswith("normative:") for c in f.cues):
         f.remove("opinion", "normative modal")
-    elif any(c.startswith("evaluative:") for c in f.cues) and _is_generic(t, cues):
+    elif any(c.startswith("evaluative:") for c in f.cues) and (
+            _is_generic(t, cues) or (t.dep_ == "amod" and _is_generic(t.head, cues))):
         f.remove("opinion", "judgement of a generic event")
     elif any(c.startswith("habitual:") for c in f.cues):
         f.remove("opinion", "habitual present")
-    elif _is_generic(t, cues) and text.rstrip().endswith("?"):
+    elif _is_generic(t, cues) and any(c.startswith(_GENERIC_HINTS) for c in f.cues) \
+            and not any(x.ent_type_ in ("DATE", "TIME") for x in t.doc):
+        f.remove("opinion", "generic statement")
+    elif text.rstrip().endswith("?") and (_is_generic(t, cues) or _present_tense(t)):
         f.remove("opinion", "rhetorical question")
     elif text.rstrip().endswith("?") and _aux_first(t):
         f.add("hypothetical", "question")
+
+
+def _present_tense(t: Any) -> bool:
+    """The trigger or the verb that governs it is in the plain present ('why do they keep arresting')."""
+    x = t
+    for _ in range(3):
+        if x.tag_ in ("VBZ", "VBP") or any(c.tag_ in ("VBZ", "VBP") and c.dep_ == "aux" for c in x.children):
+            return True
+        if x.head.i == x.i:
+            break
+        x = x.head
+    return False
 
 
 def _aux_first(t: Any) -> bool:
@@ -794,7 +875,8 @@ def apply_finding(ev: Event, f: Finding, article: Article, resources: Resources,
     if status == "denied" and who is None:
         who = f.speaker
     if who is not None and who is not False:
-        ev.attributed_to = _resolve(_speaker_text(who), article, resources)
+        ev._notes["speaker_text"] = _speaker_text(who)
+        ev.attributed_to = _resolve(ev._notes["speaker_text"], article, resources)
         if status == "denied" and not ev.source and ev.attributed_to is not None:
             ev.source = [ev.attributed_to]  # "X denied carrying out the attack": the denied act is X's
     ev.confidence = max(0.0, min(1.0, ev.confidence * cues.confidence.get(status, 1.0)))
