@@ -51,7 +51,7 @@ def child(corpus: Path, workers: int, db: Path, limit: int | None) -> dict:
         "near_duplicates": counts["duplicates"], "rejected": counts["rejected"],
         "mentions": counts["mentions"], "merged_events": counts["events"], "seconds": round(wall, 2),
         "model_load_seconds": round(load_s, 2),
-        "articles_per_s": round(stats.seen / wall, 2), "events_per_s": round(counts["mentions"] / wall, 2),
+        "articles_per_s": round(stats.done / wall, 2), "events_per_s": round(counts["mentions"] / wall, 2),
         "peak_rss_mb_parent": round(self_kb / 1024, 1),
         "peak_rss_mb_largest_worker": round(kids_kb / 1024, 1),
         "db_bytes": size, "db_mb": round(size / 1e6, 2),

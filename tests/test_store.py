@@ -256,3 +256,33 @@ def test_records_in_store_are_contract_records(store: Store) -> None:
         assert Event.from_dict(rec).to_dict() == {k: rec[k] for k in schema_keys}
     for (raw,) in store.conn.execute("SELECT record FROM mentions").fetchall():
         assert set(json.loads(raw)) == schema_keys
+
+
+def test_cli_events_filters_mentions_and_export(store: Store, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from eventwire.cli import main
+
+    db = str(store.path)
+    store.close()
+    runner = CliRunner()
+    r = runner.invoke(main, ["events", "--db", db, "--format", "jsonl", "--country", "NGA"])
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(x) for x in r.output.splitlines()]
+    assert sorted((e["type"], e["n_sources"]) for e in rows) == [("ASSAULT", 4), ("PROTEST", 1)]
+    r = runner.invoke(main, ["events", "--db", db, "--format", "jsonl", "--mentions", "--type", "assault",
+                             "--status", "claimed"])
+    assert [json.loads(x)["fatalities"] for x in r.output.splitlines()] == [9]
+    r = runner.invoke(main, ["events", "--db", db, "--min-fatalities", "3"])
+    nga = next(e["event_key"] for e in rows if e["type"] == "ASSAULT")
+    assert r.exit_code == 0 and "1 events" in r.output and nga[:11] in r.output
+    r = runner.invoke(main, ["events", "--db", db, "--status", "bogus"])
+    assert r.exit_code != 0
+    out = tmp_path / "a.csv"
+    r = runner.invoke(main, ["export", "--db", db, "--format", "acled-csv", "--output", str(out),
+                             "--type", "ASSAULT"])
+    assert r.exit_code == 0 and "wrote 2 event(s)" in r.output
+    assert out.read_text().count("\n") == 3
+    r = runner.invoke(main, ["rejected", "--db", db])
+    assert r.exit_code == 0 and "malformed feed entry" in r.output
+    store.conn = duckdb.connect(db)

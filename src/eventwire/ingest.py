@@ -56,8 +56,14 @@ class IngestStats:
     started: float = field(default_factory=time.monotonic)
 
     @property
+    def done(self) -> int:
+        """Inputs fully handled: stored, linked, skipped or rejected (`seen` runs ahead with workers)."""
+        return self.articles + self.duplicates + self.skipped + self.rejected
+
+    @property
     def rate(self) -> float:
-        return self.seen / max(time.monotonic() - self.started, 1e-6)
+        """Articles stored or linked per second since the run started."""
+        return (self.articles + self.duplicates) / max(time.monotonic() - self.started, 1e-6)
 
 
 def normalize_text(text: str) -> str:

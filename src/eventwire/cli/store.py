@@ -255,7 +255,7 @@ class _Progress:
         self.task = self.p.add_task("ingest", total=self.total, rate="-", events=0, rejected=0)
 
         def update(s) -> None:  # type: ignore[no-untyped-def]
-            self.p.update(self.task, completed=s.seen, rate=f"{s.rate:.1f}", events=s.events,
+            self.p.update(self.task, completed=s.done, rate=f"{s.rate:.1f}", events=s.events,
                           rejected=s.rejected)
 
         return update
