@@ -71,9 +71,10 @@ _INTERVENTION = re.compile(
 _LETHAL_FORCE = re.compile(r"\blive (?:ammunition|rounds|fire)|\bopened fire on\b.*\b(protesters|demonstrators|"
                            r"crowd)|\bshot dead\b|\bkill\w*|\bdied\b|\bfatal", re.I)
 _PROTESTER_VIOLENCE = re.compile(
-    r"\bpelt\w*|\bstones?\b|\brocks?\b|\bthrew\b|\bhurl\w*|\bset (?:fire|ablaze)|\btorch\w*|\bburn\w*|"
-    r"\bvandali\w+|\bransack\w*|\bloot\w*|\bclash\w*|\battack\w*|\bdamag\w*|\bsmash\w*|\bstormed|"
-    r"\bmolotov|\bpetrol bombs?|\bviolent\w*|\briot\w*|\binjur\w*|\bbeat\w*|\bassault\w*|\bmachetes?", re.I)
+    r"\bpelt\w*|\b(?:threw|throwing|hurl\w*) (?:stones|rocks|bricks|bottles|objects)|\bset (?:fire|ablaze)|"
+    r"\btorch(?:ed|ing)|\bburn(?:ed|t|ing) (?:tyres|tires|vehicles|cars|buildings|an? )|\bburning (?:tyres|tires)|"
+    r"\bvandali\w+|\bransack\w*|\bloot(?:ed|ing)|\bclashed with|\bstormed|\bmolotov|\bpetrol bombs?|"
+    r"\bviolent(?:ly)?\b|\briot\w*|\bsmash\w*", re.I)
 _DEMO = re.compile(r"\bprotest\w*|\bdemonstrat\w+|\brally|\bmarch\w*|\bsit-in|\bstrike\b|\bstriking\b|\bagitat",
                    re.I)
 _MOB = re.compile(r"\bmobs?\b|\blynch\w*|\bvigilante|\bcommunal|\bangry (?:residents|villagers|crowd)|"
@@ -196,6 +197,11 @@ def _assault(ev: Event, text: str, facts: dict[str, Any]) -> dict[str, str]:
     if facts.get("abduct"):
         return {"event_type": "Violence against civilians", "sub_event_type": "Abduction/forced disappearance"}
     weapon = weapon_of(ev, text)
+    entry = ev._entry
+    if weapon in ("artillery", "grenade", "bomb") and (
+            (entry is not None and entry.facts.get("armed_clash"))
+            or re.search(r"\bsmall arms\b|\bmachine ?guns?\b|\brifles?\b|\bsnipers?\b", text, re.I)):
+        weapon = None  # a clash or a mixed small-arms exchange is a battle even with heavy weapons
     remote = {
         "suicide": "Suicide bomb", "chemical": "Chemical weapon", "air": "Air/drone strike",
         "artillery": "Shelling/artillery/missile attack", "ied": "Remote explosive/landmine/IED",
@@ -205,12 +211,15 @@ def _assault(ev: Event, text: str, facts: dict[str, Any]) -> dict[str, str]:
         return {"event_type": "Explosions/Remote violence", "sub_event_type": remote[weapon]}
     src_armed = _side_armed(ev.source)
     tgt_armed = _side_armed(ev.target)
-    mob = facts.get("mob") or _MOB.search(text) is not None and src_armed is not True
-    if mob and not (src_armed and tgt_armed):
+    mob = facts.get("mob") or (_MOB.search(text) is not None and src_armed is not True)
+    # unorganised violence by civilians (villagers, traders, "four men") is mob violence in ACLED terms
+    if (mob and not (src_armed and tgt_armed)) or (ev.source and src_armed is False):
         if _DEMO.search(text):
             return {"event_type": "Riots", "sub_event_type": "Violent demonstration"}
         return {"event_type": "Riots", "sub_event_type": "Mob violence"}
     clash = bool(facts.get("armed_clash")) or _CLASH.search(text) is not None
+    if not ev.source and not ev.target and (clash or facts.get("weapon") == "firearms"):
+        return {"event_type": "Battles", "sub_event_type": "Armed clash"}
     if src_armed and tgt_armed:
         return {"event_type": "Battles", "sub_event_type": "Armed clash"}
     if clash and tgt_armed is not False and src_armed is not False:
@@ -218,3 +227,41 @@ def _assault(ev: Event, text: str, facts: dict[str, Any]) -> dict[str, str]:
     if tgt_armed is True and src_armed is None and not facts.get("civilian_target"):
         return {"event_type": "Battles", "sub_event_type": "Armed clash"}
     return {"event_type": "Violence against civilians", "sub_event_type": "Attack"}
+
+
+_PROTESTER = re.compile(r"\b(protest\w*|demonstrat\w+|rioters?|crowds?|marchers|mobs?|students|youths?|"
+                        r"supporters|workers|residents|activists)\b", re.I)
+
+
+def resolve_protest_context(events: list[Event], article: Article | None = None) -> None:
+    """Code protest-paragraph events the way ACLED does: as one protest event.
+
+    Arrests or dispersal of protesters in the protest's paragraph make it a protest with
+    intervention (or excessive force when people were killed); violence by the protesters
+    makes it a violent demonstration. The folded events keep their PLOVER codes but lose
+    their separate ACLED coding, so a protest is not counted twice.
+    """
+    if article is None or article.sentences is None:
+        return
+    para = {s.index: s.paragraph for s in article.sentences}
+    protests = [e for e in events if e.type == "PROTEST" and e.acled and e.acled["event_type"] == "Protests"]
+    for p in protests:
+        for ev in events:
+            if ev is p or ev.acled is None or para.get(ev.sentence_index) != para.get(p.sentence_index):
+                continue
+            if ev.sentence_index < p.sentence_index - 1:
+                continue
+            sub = ev.acled["sub_event_type"]
+            by_protesters = any(_PROTESTER.search(a.text + " " + a.name) for a in ev.source) or (
+                bool(p.source) and {a.name for a in ev.source} & {a.name for a in p.source})
+            on_protesters = any(_PROTESTER.search(a.text + " " + a.name) for a in ev.target) or not ev.target
+            if ev.type == "COERCE" and ev.mode in ("arrest", "police") and on_protesters:
+                p.acled = {"event_type": "Protests", "sub_event_type": "Protest with intervention"}
+                ev.acled = None
+            elif ev.type == "ASSAULT" and not by_protesters and on_protesters and _LETHAL_FORCE.search(
+                    ev.evidence_text) and _side_armed(ev.source):
+                p.acled = {"event_type": "Protests", "sub_event_type": "Excessive force against protesters"}
+                ev.acled = None
+            elif by_protesters and (ev.type == "ASSAULT" or sub == "Looting/property destruction"):
+                p.acled = {"event_type": "Riots", "sub_event_type": "Violent demonstration"}
+                ev.acled = None

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .acled import classify_acled
+from .acled import classify_acled, resolve_protest_context
 from .cameo import QUAD_BY_TYPE
 from .lexicon import Entry, Lexicon
 from .model import Actor, Article, Event, Mention, Sentence
@@ -64,6 +64,8 @@ def find_events(article: Article, resources: Resources) -> None:
         events.extend(_merge_same_incident(found, sent))
     for ev in events:
         ev.acled = classify_acled(ev, article)
+    resolve_protest_context(events, article)
+    for ev in events:
         ev.confidence = _confidence(ev)
     article.events = events
 
@@ -133,26 +135,29 @@ def _candidates(tok: Any, lex: Lexicon) -> list[tuple[Entry, Any]]:
     return [(e, tok) for e in entries]
 
 
-def _objects(tok: Any) -> list[Any]:
-    """Heads of the trigger's object-like dependents (incl. through a governed preposition)."""
+def _direct_objects(tok: Any, e: Entry) -> list[Any]:
+    """Objects an entry's object constraint is checked against: direct objects, the entry's own
+    preposition's object, and for nouns their "of" complement; plus conjuncts and compounds."""
     objs = [c for c in tok.children if c.dep_ in OBJ or c.dep_ in PASS_SUBJ]
     if tok.dep_ in ("amod", "compound") and tok.head.pos_ in ("NOUN", "PROPN"):
         objs.append(tok.head)
+    if tok.dep_ in ("acl", "relcl") and tok.tag_ == "VBN":
+        objs.append(tok.head)
+    preps = {e.prep} if e.prep else set()
+    if e.pos == "noun" or tok.pos_ == "NOUN":
+        preps |= {"of", "on", "against"}
+    preps |= {"at", "on"} if e.object in ("projectile", "fire", "weapon") else set()
     for c in tok.children:
-        if c.dep_ in ("prep", "agent", "dative"):
+        if c.dep_ in ("prep", "agent", "dative") and c.lower_ in preps:
             objs.extend(g for g in c.children if g.dep_ == "pobj")
         if c.dep_ == "compound":
             objs.append(c)
-    # "X was captured": subject of a passive/participle trigger
-    if tok.dep_ in ("acl", "relcl") and tok.tag_ == "VBN":
-        objs.append(tok.head)
     out = []
     for o in objs:
         out.append(o)
-        out.extend(c for c in o.children if c.dep_ == "conj")
-        # "control of X" / "positions of X"
-        out.extend(g for c in o.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj")
-        out.extend(c for c in o.children if c.dep_ == "compound")
+        out.extend(c for c in o.children if c.dep_ in ("conj", "compound"))
+        if o.lemma_.lower() in ("control", "possession", "position", "round", "barrage", "volley", "cache"):
+            out.extend(g for c in o.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj")
     return out
 
 
@@ -169,7 +174,7 @@ def _constraints_ok(e: Entry, tok: Any, lex: Lexicon) -> bool:
             return False
     if e.object or e.not_object:
         classes: set[str] = set()
-        for o in _objects(tok):
+        for o in _direct_objects(tok, e):
             classes |= lex.object_class(_lemma(o)) | lex.object_class(o.lower_)
         if e.object and e.object not in classes:
             return False
@@ -183,9 +188,11 @@ def _specificity(e: Entry) -> int:
 
 
 def _event_for(tok: Any, ctx: _SentenceContext) -> Event | None:
-    if tok.is_punct or tok.like_num or tok.is_stop and tok.lower_ not in ("hit",):
+    if tok.is_punct or tok.like_num:
         return None
     cands = [(e, first) for e, first in _candidates(tok, ctx.lex) if _constraints_ok(e, tok, ctx.lex)]
+    if tok.is_stop and not any(" " in e.lemma for e, _ in cands) and tok.lower_ not in ("hit",):
+        return None
     if not cands:
         return None
     # a noun modifying a trigger noun is part of that trigger ("rocket" in "rocket fire")
