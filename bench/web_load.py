@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if built:
             synthetic.build_db(db, args.events, seed=args.seed)
         build_s = time.perf_counter() - t0
-        with serve_subprocess(db) as base:
+        with serve_subprocess(db, workers=args.server_workers) as base:
             health = httpx.get(base + "/api/health", timeout=10).json()
             runs = [hammer(base, args.requests, c) for c in args.concurrency]
     return {
@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
         },
-        "server": "eventwire serve (uvicorn, 1 process), DuckDB read-only",
+        "server": f"eventwire serve --workers {args.server_workers} (uvicorn), DuckDB read-only",
     }
 
 
@@ -141,6 +141,7 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=2_000, help="requests per concurrency level")
     ap.add_argument("--concurrency", type=int, nargs="+", default=[1, 16])
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--server-workers", type=int, default=1, help="eventwire serve --workers")
     ap.add_argument("--db", default=None, help="reuse (or create) this store instead of a temporary one")
     ap.add_argument("--out", default=str(RESULTS / "web_load.json"))
     args = ap.parse_args()

@@ -615,3 +615,5 @@ def test_serve_command_is_registered() -> None:
     assert r.exit_code == 0 and "--allow-ingest" in r.output and "--db" in r.output
     r = CliRunner().invoke(main, ["serve", "--db", "/nonexistent/x.duckdb"])
     assert r.exit_code != 0 and "no event store" in r.output
+    r = CliRunner().invoke(main, ["serve", "--db", __file__, "--workers", "2", "--allow-ingest"])
+    assert r.exit_code != 0 and "single worker" in r.output

@@ -33,6 +33,7 @@ from . import queries as Q
 
 STATIC_DIR = Path(__file__).parent / "static"
 TOKEN_ENV = "EVENTWIRE_TOKEN"
+DB_ENV = "EVENTWIRE_DB"
 MAX_INGEST_BYTES = 1_000_000
 
 _CSP = (
@@ -489,3 +490,8 @@ def _ingest(db: Database, state: dict[str, Any], item: IngestRequest) -> dict[st
             "events": stats.events,
         },
     }
+
+
+def app_from_env() -> FastAPI:
+    """Read-only app over `$EVENTWIRE_DB`: the factory `eventwire serve --workers N` hands to uvicorn."""
+    return create_app(os.environ[DB_ENV])

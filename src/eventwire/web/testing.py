@@ -28,7 +28,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_subprocess(db: str | Path, timeout: float = 60.0, log_level: str = "warning") -> Iterator[str]:
+def serve_subprocess(
+    db: str | Path, timeout: float = 60.0, log_level: str = "warning", workers: int = 1
+) -> Iterator[str]:
     """Start the server on 127.0.0.1, wait until it answers, yield its base URL, then stop it."""
     port = free_port()
     cmd = [
@@ -42,6 +44,8 @@ def serve_subprocess(db: str | Path, timeout: float = 60.0, log_level: str = "wa
         str(port),
         "--log-level",
         log_level,
+        "--workers",
+        str(workers),
     ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
