@@ -91,7 +91,8 @@ _PATRON_GAP = re.compile(
 )
 _LED_GAP = re.compile(r"^-?\s*led$")
 _FILLERS = frozenset(
-    """'s s' security special federal national state local provincial regional senior top former
+    """vice deputy assistant
+'s s' security special federal national state local provincial regional senior top former
 elite armed anti-riot riot border government-backed government-allied loyalist regime regular official
 newly new some other the royal islamic interim transitional de facto acting ruling military""".split()
 )
@@ -115,11 +116,17 @@ _COREF_NP = re.compile(
 _COREF_POSS = re.compile(
     r"\b(?:its|their|the group's|the militia's|the organisation's|the organization's|"
     r"the movement's)\s+(leader|leaders|chief|head|spokesman|spokesperson|founder|commander|"
-    r"commanders|fighters|members|militants|forces|men|leadership|military wing)\b"
+    r"commanders|fighters|members|militants|forces|men|leadership|military wing|troops|soldiers|army|"
+    r"military|government|police|navy|air force|diplomats|officials)\b"
 )
+_NAME_AFTER = re.compile(
+    r"\s+((?:(?:[A-Z][\w'’.-]*|(?:al|el|bin|ibn|de|da|van|von|der|dos|del|le|la)-?)\s*){0,4}"
+    r"[A-Z][\w'’-]*[a-z][\w'’-]*)(?![\w'-])"
+)
+_ETHNIC = re.compile(r"[A-Z][a-z]+(?:s|ns|is)")
 _PLURAL_ENDINGS = ("s", "police", "people", "militia", "men", "children", "clergy", "youth", "military")
 _NAME_LINK = frozenset("of the for and de del la al el du des on".split())
-_PRONOUN = re.compile(r"^(?:he|she|they|him|her|them)$")
+_PRONOUN = re.compile(r"^(?:he|she|they|him|her|them|it)$")
 _ACRONYM_DEF = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9&-]{1,9})\s*\)")
 _WORD = re.compile(r"[\w'\u2019.&-]+")
 
@@ -525,7 +532,7 @@ class Resolver:
             ctx.acronyms.setdefault(fold(acr), actor)
 
     def _remember(self, ctx: ArticleContext, pos: int, actor: Actor) -> None:
-        if actor.kind in ("armed_group", "organization", "person") or (
+        if actor.kind in ("armed_group", "organization", "person", "state") or (
             actor.id is None and actor.kind != "group"
         ):
             ctx.history.append((pos, actor))
@@ -538,8 +545,9 @@ class Resolver:
         before: int | None,
         kinds: tuple[str, ...],
         sectors: tuple[str, ...] | None = None,
+        extra: list[tuple[int, Actor]] | None = None,
     ) -> Actor | None:
-        for pos, a in reversed(ctx.history):
+        for pos, a in reversed(ctx.history + extra if extra else ctx.history):
             if before is not None and pos >= before:
                 continue
             if a.kind in kinds and (sectors is None or a.sector in sectors or a.sector is None):
@@ -549,6 +557,14 @@ class Resolver:
     def _pronoun(self, word: str, ctx: ArticleContext, before: int | None) -> Actor | None:
         if word in ("he", "she", "him", "her"):
             a = self._antecedent(ctx, before, ("person",))
+        elif word == "it":  # a state or organization named shortly before (same or previous sentence)
+            a = None
+            for pos, cand in reversed(ctx.history):
+                if before is not None and (pos >= before or before - pos > 300):
+                    continue
+                if cand.kind in ("state", "organization", "armed_group"):
+                    a = cand
+                break
         else:
             a = self._antecedent(ctx, before, ("armed_group", "organization"))
             last_plural = next(
@@ -614,16 +630,49 @@ class Resolver:
         lower_mode = not any(c.isupper() for c in text)
         spans = self._raw_spans(text, folded, lower_mode)
         spans = self._add_acronyms(text, folded, ctx, spans, lower_mode)
-        spans = self._coref(text, folded, offset, ctx, spans, before, phrase)
         for sp in spans:
             if sp.actor is None:
                 self._resolve_single(sp, text, folded, ctx, doc, phrase)
+        spans = self._coref(text, folded, offset, ctx, spans, before, phrase)
         spans = self._combine(text, folded, spans, ctx)
         if not lower_mode:
+            spans = self._titled_names(text, spans)
             spans = self._named_runs(text, spans)
         if doc is not None:
             spans = self._unknown_entities(text, spans, doc)
         return [s for s in spans if s.actor is not None]
+
+    def _titled_names(self, text: str, spans: list[_Span]) -> list[_Span]:
+        """An office title followed by a name the KB lacks ("British Defence Secretary Tom King") is that
+        person: kept with the name as written, the title's country and sector, and no id. A country
+        adjective before an unknown capitalised plural ("Iraqi Kurds") is a population group there."""
+        out: list[_Span] = []
+        skip_to = -1
+        for i, sp in enumerate(spans):
+            if sp.start < skip_to:
+                continue
+            later = [o for o in spans[i + 1 :] if not (o.entry is not None and o.entry.type == "agent")]
+            nxt = later[0].start if later else len(text)
+            a = sp.actor
+            titled = sp.entry is not None and sp.entry.role_title and a is not None and a.kind == "person"
+            adj = sp.how == "adj" and a is not None and a.kind == "state"
+            if not (titled or adj):
+                out.append(sp)
+                continue
+            m = _NAME_AFTER.match(text, sp.end)
+            if m is None or m.end() > nxt or (adj and not _ETHNIC.fullmatch(m.group(1))):
+                out.append(sp)
+                continue
+            assert a is not None
+            name = m.group(1).strip()
+            full = text[sp.start : m.end()]
+            if titled:
+                actor = Actor(full, name, None, a.country, a.sector or "GOV", "person")
+            else:
+                actor = Actor(full, full, None, a.country, "CVL", "group")
+            out.append(_Span(sp.start, m.end(), [], actor=actor, entry=None, how="unknown"))
+            skip_to = m.end()
+        return out
 
     def _named_runs(self, text: str, spans: list[_Span]) -> list[_Span]:
         """A capitalised generic word inside an unknown proper name ("the Northern Valley Farmers Union")
@@ -633,6 +682,7 @@ class Resolver:
             if (
                 sp.entry is None
                 or sp.entry.type != "agent"
+                or sp.entry.role_title
                 or sp.how != "term"
                 or not text[sp.start :][:1].isupper()
             ):
@@ -711,20 +761,40 @@ class Resolver:
         phrase: bool,
     ) -> list[_Span]:
         found: list[_Span] = []
+        local = [
+            (offset + sp.start, sp.actor)
+            for sp in spans
+            if sp.actor is not None
+            and not phrase
+            and sp.actor.kind in ("state", "organization", "armed_group", "person")
+        ]
         for rx in (_COREF_NP, _COREF_POSS):
             for m in rx.finditer(folded):
                 word = m.group(1)
                 limit = before if phrase else offset + m.start()
                 if rx is _COREF_POSS:
-                    a = self._antecedent(ctx, limit, ("armed_group", "organization"))
+                    a = self._antecedent(ctx, limit, ("armed_group", "organization", "state"), extra=local)
+                    if a is not None and a.kind == "state":
+                        last = next((p for p, x in reversed(ctx.history + local) if x is a), None)
+                        agent = self._agent_entry(word)
+                        if (
+                            agent is None
+                            or not a.country
+                            or (limit is not None and last is not None and limit - last > 300)
+                        ):
+                            continue
+                        sp_s, sp_e = m.start(), m.end()
+                        st = self._agent_actor(agent, text[sp_s:sp_e], a.country, ctx, explicit=True)
+                        found.append(_Span(sp_s, sp_e, [], actor=st, entry=agent, how="coref"))
+                        continue
                 elif word == "party":
-                    a = self._antecedent(ctx, limit, ("organization",), ("PTY",))
+                    a = self._antecedent(ctx, limit, ("organization",), ("PTY",), extra=local)
                 elif word in ("militia",):
-                    a = self._antecedent(ctx, limit, ("armed_group",))
+                    a = self._antecedent(ctx, limit, ("armed_group",), extra=local)
                 elif word in ("organisation", "organization", "network", "alliance", "coalition", "movement"):
-                    a = self._antecedent(ctx, limit, ("armed_group", "organization"))
+                    a = self._antecedent(ctx, limit, ("armed_group", "organization"), extra=local)
                 else:
-                    a = self._antecedent(ctx, limit, ("armed_group",))
+                    a = self._antecedent(ctx, limit, ("armed_group",), extra=local)
                 if a is None:
                     continue
                 s, e = m.start(), m.end()
@@ -748,6 +818,12 @@ class Resolver:
             return spans
         keep = [sp for sp in spans if not any(f.start < sp.end and sp.start < f.end for f in found)]
         return sorted(keep + found, key=lambda s: s.start)
+
+    def _agent_entry(self, word: str) -> Entry | None:
+        for v in self.keys.get(fold(word), []):
+            if v.how == "term":
+                return self.entries[v.entry]
+        return None
 
     def _resolve_single(
         self, sp: _Span, text: str, folded: str, ctx: ArticleContext, doc: Any, phrase: bool
@@ -976,6 +1052,16 @@ class Resolver:
                     entry=keep.entry,
                     how="term",
                 )
+        # "Bosnian Serbs": an ethnic group (another country's demonym) living in the adjective's country
+        if a.how == "adj" and b.how == "demonym" and a_country and not g and b.actor.country != a_country:
+            return _Span(
+                a.start,
+                b.end,
+                [],
+                actor=Actor(surface, surface, None, a_country, "CVL", "group"),
+                entry=None,
+                how="unknown",
+            )
         # title + person: "President Biden", "Iraqi Prime Minister X"
         if (
             eb is not None
