@@ -35,7 +35,8 @@ def child(corpus: Path, workers: int, db: Path, limit: int | None) -> dict:
         inputs = itertools.islice(inputs, limit)
     t_load = time.perf_counter()
     pipe = Pipeline()
-    pipe.resources.nlp  # noqa: B018 - load the model outside the timed part, as a long run amortises it
+    if workers == 1:  # load the model outside the timed part; worker processes load their own inside it
+        pipe.resources.nlp  # noqa: B018
     load_s = time.perf_counter() - t_load
     with Store(db) as st:
         t0 = time.perf_counter()

@@ -23,8 +23,8 @@ def _cmd(corpus: Path, db: Path, *extra: str) -> list[str]:
             "--no-progress", *extra]
 
 
-def _run(corpus: Path, db: Path) -> None:
-    out = subprocess.run(_cmd(corpus, db), capture_output=True, text=True, timeout=900)
+def _run(corpus: Path, db: Path, *extra: str) -> None:
+    out = subprocess.run(_cmd(corpus, db, *extra), capture_output=True, text=True, timeout=900)
     assert out.returncode == 0, out.stderr[-2000:]
 
 
@@ -61,7 +61,7 @@ def test_kill_9_then_rerun_equals_uninterrupted_run(tmp_path: Path) -> None:
         unfinished = st.conn.execute("SELECT count(*) FROM runs WHERE finished_at IS NULL").fetchone()[0]
         assert unfinished == 1
 
-    _run(corpus, db)
+    _run(corpus, db, "--workers", "2")  # resuming with worker processes gives the same result too
     assert snapshot(db) == ref
     _run(corpus, db)  # and once more: nothing changes
     assert snapshot(db) == ref

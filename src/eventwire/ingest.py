@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import time
 import unicodedata
 from collections import deque
@@ -193,6 +194,10 @@ class Ingester:
         if self.opts.detect_near_duplicates:
             self.store.load_minhash(self.index)
         pending: deque[StoredArticle | InputProblem] = deque()
+        workers = max(1, self.opts.workers)
+        # with worker processes the pool reads input in its own thread and would read it all at once;
+        # this bounds the articles in flight (results release slots), keeping memory flat on big corpora
+        slots = threading.Semaphore(self.opts.batch_size * (workers + 2)) if workers > 1 else None
 
         def feed() -> Iterator[Article]:
             # may run in the pool's feeder thread: it touches only in-memory state, never the store
@@ -218,6 +223,8 @@ class Ingester:
                 if sig is not None:
                     self.index.add(key, sig)
                 pending.append(StoredArticle(it, key, text_hash, signature=sig))
+                if slots is not None:
+                    slots.acquire()
                 yield it
 
         batch: list[StoredArticle | InputProblem] = []
@@ -234,8 +241,9 @@ class Ingester:
             if progress:
                 progress(stats)
 
-        for done in self.pipeline.pipe(feed(), n_process=max(1, self.opts.workers),
-                                       batch_size=self.opts.batch_size):
+        for done in self.pipeline.pipe(feed(), n_process=workers, batch_size=self.opts.batch_size):
+            if slots is not None:
+                slots.release()
             while True:  # results come back in input order: match them to the pending queue
                 item = pending.popleft()
                 if isinstance(item, StoredArticle) and item.duplicate_of is None:

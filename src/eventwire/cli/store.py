@@ -82,7 +82,7 @@ def ingest_cmd(paths: tuple[str, ...], db: str, workers: int, batch_size: int, s
     config = Config().with_options(**opts)
     try:
         pipe = Pipeline(config)
-        if "parse" in config.stages:
+        if "parse" in config.stages and workers <= 1:  # (workers load their own copy)
             pipe.resources.nlp  # noqa: B018 - fail early, with the install hint, before reading input
     except ModelNotInstalled as exc:
         raise click.ClickException(str(exc)) from None
