@@ -418,6 +418,8 @@ def test_pages_docs_and_offline_assets(client: TestClient) -> None:
         "/api/ingest",
     ):
         assert p in paths
+    body = paths["/api/ingest"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert {"text", "url", "published"} <= set(body["properties"])
 
 
 # ---------------------------------------------------------------- ingest

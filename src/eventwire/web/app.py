@@ -359,9 +359,23 @@ def create_app(
             "action_reaction": Q.action_reaction(c, f, within_days, conflict_only, limit),
         }
 
-    @app.post("/api/ingest", tags=["ingest"], status_code=201)
+    @app.post(
+        "/api/ingest",
+        tags=["ingest"],
+        status_code=201,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": IngestRequest.model_json_schema()}},
+            }
+        },
+    )
     async def ingest(request: Request) -> JSONResponse:
-        """Extract events from one posted article and write them to the store (needs --allow-ingest)."""
+        """Extract events from one posted article (or the page at `url`) into the store.
+
+        Needs `--allow-ingest` and `Authorization: Bearer $EVENTWIRE_TOKEN`; bodies over the size
+        limit are refused with 413.
+        """
         if not allow_ingest:
             raise HTTPException(403, "ingest is disabled; start the server with --allow-ingest")
         auth = request.headers.get("authorization", "")
