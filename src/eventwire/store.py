@@ -304,22 +304,27 @@ class Store:
             params["actor_like"] = f"%{f.actor}%"
         return (" WHERE " + " AND ".join(conds)) if conds else "", params
 
+    def _records(self, sql: str, params: dict[str, Any], extras: tuple[str, ...], limit: int | None,
+                 offset: int) -> list[dict[str, Any]]:
+        """Rows of (*extras, record JSON) as records with the extras added as keys."""
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        if offset:
+            sql += f" OFFSET {int(offset)}"
+        out = []
+        for *vals, rec in self.conn.execute(sql, params).fetchall():
+            d = json.loads(rec)
+            d.update(zip(extras, vals, strict=True))
+            out.append(d)
+        return out
+
     def query_events(self, filters: EventFilter | None = None, limit: int | None = None,
                      offset: int = 0) -> list[dict[str, Any]]:
         """Merged events as contract records plus `event_key`, `n_mentions`, `n_sources`."""
         where, params = self._where(filters or EventFilter())
         sql = (f"SELECT e.event_key, e.n_mentions, e.n_sources, e.record FROM events e{where} "
                f"ORDER BY e.date NULLS LAST, e.event_key")
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        if offset:
-            sql += f" OFFSET {int(offset)}"
-        out = []
-        for ek, nm, ns, rec in self.conn.execute(sql, params).fetchall():
-            d = json.loads(rec)
-            d.update(event_key=ek, n_mentions=nm, n_sources=ns)
-            out.append(d)
-        return out
+        return self._records(sql, params, ("event_key", "n_mentions", "n_sources"), limit, offset)
 
     def count_events(self, filters: EventFilter | None = None) -> int:
         where, params = self._where(filters or EventFilter())
@@ -332,16 +337,7 @@ class Store:
         where, params = self._where(filters or EventFilter(), table="m")
         sql = (f"SELECT m.mention_id, m.event_key, m.article_key, m.record FROM mentions m{where} "
                f"ORDER BY m.seq")
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        if offset:
-            sql += f" OFFSET {int(offset)}"
-        out = []
-        for mid, ek, ak, rec in self.conn.execute(sql, params).fetchall():
-            d = json.loads(rec)
-            d.update(mention_id=mid, event_key=ek, article_key=ak)
-            out.append(d)
-        return out
+        return self._records(sql, params, ("mention_id", "event_key", "article_key"), limit, offset)
 
     def event_detail(self, event_key: str) -> dict[str, Any] | None:
         """Merged record plus every mention with its article (id, title, url, text) and evidence offsets."""
