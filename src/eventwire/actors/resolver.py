@@ -964,6 +964,14 @@ class Resolver:
         patron = bool(_PATRON_BEFORE.search(folded[max(0, a.start - 4) : a.start])) and not g
         backed = bool(_PATRON_GAP.match(g))
         led = bool(_LED_GAP.match(g))
+        if (
+            g in ("of", "of the")
+            and ea is not None
+            and ea.type == "agent"
+            and a.how == "term"
+            and eb is not None
+        ):
+            return self._merge_of(a, b, text)
         fill_ok = not g or g in ("-", "'s") or all(w in _FILLERS for w in gap_words)
         if not (fill_ok or backed or led):
             return None
@@ -1026,7 +1034,11 @@ class Resolver:
                 return _Span(a.start, b.end, [], actor=actor, entry=eb, how="term")
             if ea is not None and ea.type == "agent" and a.how == "term" and not g:
                 word_b = fold(text[b.start : b.end]).split()[-1]
-                if word_b in _MEMBER_TERMS and ea.sector not in ("CVL",):
+                if (
+                    word_b in _MEMBER_TERMS
+                    and ea.sector not in ("CVL",)
+                    or (a.actor.id or "").startswith("state:")
+                ):
                     keep = a
                 elif fold(text[a.start : a.end]) in (
                     "government",
@@ -1093,6 +1105,34 @@ class Resolver:
                 [],
                 actor=Actor(surface, act.name, act.id, act.country, act.sector, act.kind),
                 entry=eb,
+                how="name",
+            )
+        return None
+
+    def _merge_of(self, a: _Span, b: _Span, text: str) -> _Span | None:
+        """ "the president of Armenia", "soldiers of the Syrian army", "fighters of Hamas"."""
+        ea, act_b = a.entry, b.actor
+        assert ea is not None and act_b is not None and a.actor is not None
+        surface = text[a.start : b.end]
+        if a.actor.country is not None and a.actor.id and a.actor.id.startswith("state:"):
+            return None  # already has its own country ("Iraqi soldiers of ...")
+        if act_b.kind == "state" and act_b.country:
+            actor = self._agent_actor(
+                ea, text[a.start : a.end] if ea.role_title else surface, act_b.country, None, explicit=True
+            )
+            actor.text = surface
+            return _Span(a.start, b.end, [], actor=actor, entry=ea, how="term")
+        if (
+            act_b.kind in ("armed_group", "organization")
+            and act_b.id
+            and ea.sector in ("REB", "UAF", "PRM", "MIL", "GOV", "PTY", "OPP")
+        ):
+            return _Span(
+                a.start,
+                b.end,
+                [],
+                actor=Actor(surface, act_b.name, act_b.id, act_b.country, act_b.sector, act_b.kind),
+                entry=b.entry,
                 how="name",
             )
         return None
