@@ -121,7 +121,7 @@ def snapshot(path: Path) -> dict[str, list[tuple]]:
     out = {}
     with Store(path, read_only=True) as st:
         for t in ("articles", "sentences", "mentions", "events", "actors", "event_actors", "rejected",
-                  "article_minhash"):
+                  "article_minhash", "places"):
             cols = [r[0] for r in st.conn.execute(f"DESCRIBE {t}").fetchall()
                     if r[0] not in ("run_id", "ingested_at", "at")]
             sel = ", ".join(f'"{c}"' for c in cols)

@@ -76,7 +76,7 @@ def table_rows(st: Store, table: str, drop: tuple[str, ...] = ()) -> list[tuple]
 def snapshot(st: Store) -> dict[str, list[tuple]]:
     return {t: table_rows(st, t, ("run_id", "ingested_at", "at")) for t in
             ("articles", "sentences", "mentions", "events", "actors", "event_actors", "rejected",
-             "article_minhash")}
+             "article_minhash", "places")}
 
 
 @pytest.fixture
@@ -131,6 +131,7 @@ def test_contract_columns_exist(store: Store) -> None:
         "runs": "run_id started_at finished_at command n_articles n_events n_rejected",
         "rejected": "source line reason run_id at",
         "schema_migrations": "version applied_at",
+        "places": "place_key name country admin1 lat lon geonames_id precision",
     }
     for table, cols in expected.items():
         have = {r[0] for r in store.conn.execute(f"DESCRIBE {table}").fetchall()}
@@ -150,9 +151,10 @@ def test_reports_of_one_event_merge_and_keep_every_mention(store: Store) -> None
     mentions = store.query_mentions(EventFilter(type="ASSAULT", country="NGA"))
     assert sorted(m["fatalities"] for m in mentions) == [1, 5, 9]
     assert {m["event_key"] for m in mentions} == {e["event_key"]}
-    row = store.conn.execute("SELECT source_name, target_name, n_sources FROM events WHERE event_key = ?",
+    row = store.conn.execute("SELECT source_name, target_name, n_sources, p.name FROM events "
+                             "JOIN places p USING (place_key) WHERE event_key = ?",
                              [e["event_key"]]).fetchone()
-    assert row == ("Unidentified gunmen", "Villagers", 4)
+    assert row == ("Unidentified gunmen", "Villagers", 4, "Maiduguri")
 
 
 def test_event_detail_lists_mentions_with_articles(store: Store) -> None:

@@ -74,6 +74,12 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
         "CREATE TABLE article_minhash(article_key VARCHAR PRIMARY KEY, signature BLOB)",
         "ALTER TABLE mentions ADD COLUMN seq BIGINT",
     )),
+    (3, (
+        # geocoded places of merged events, so maps and place filters need no JSON
+        """CREATE TABLE places(place_key VARCHAR PRIMARY KEY, name VARCHAR, country VARCHAR, admin1 VARCHAR,
+            lat DOUBLE, lon DOUBLE, geonames_id BIGINT, precision VARCHAR)""",
+        "ALTER TABLE events ADD COLUMN place_key VARCHAR",
+    )),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -115,6 +121,16 @@ def actor_key(actor: dict[str, Any]) -> str:
     if actor.get("id"):
         return str(actor["id"])
     return f"~{str(actor.get('name', '')).casefold()}|{actor.get('country') or ''}"
+
+
+def place_key(place: dict[str, Any]) -> str:
+    """GeoNames places by id; others by name, country, admin1 and rounded coordinates."""
+    if place.get("geonames_id") is not None:
+        return f"gn:{place['geonames_id']}"
+    coords = "" if place.get("lat") is None or place.get("lon") is None else \
+        f"{float(place['lat']):.3f},{float(place['lon']):.3f}"
+    return (f"~{str(place.get('name', '')).casefold()}|{place.get('country') or ''}|"
+            f"{place.get('admin1') or ''}|{coords}")
 
 
 def new_event_key(mention_id: str) -> str:
@@ -539,7 +555,7 @@ class _BatchWriter:
         touched = sorted(self.events)
         if not touched:
             return
-        rows, actor_rows, link_rows = [], {}, []
+        rows, actor_rows, link_rows, place_rows = [], {}, [], {}
         for ek in touched:
             records = self.events[ek]
             merged = self.merged.get(ek) or merge_records(records)
@@ -557,8 +573,12 @@ class _BatchWriter:
                 loc.get("admin1"), loc.get("lat"), loc.get("lon"), merged.get("fatalities"),
                 merged.get("injured"), merged.get("arrested"), merged.get("size"), merged.get("status"),
                 len(records), 0, (merged.get("evidence") or {}).get("text"),
-                json.dumps(merged, ensure_ascii=False),
+                json.dumps(merged, ensure_ascii=False), place_key(loc) if loc else None,
             ])
+            if loc:
+                place_rows.setdefault(place_key(loc), [
+                    place_key(loc), loc.get("name"), loc.get("country"), loc.get("admin1"), loc.get("lat"),
+                    loc.get("lon"), loc.get("geonames_id"), loc.get("precision")])
             seen: set[tuple[str, str]] = set()
             for role, actors in (("source", src), ("target", tgt)):
                 for act in actors:
@@ -575,6 +595,7 @@ class _BatchWriter:
         self.st._insert_rows("events", rows)
         self.st._insert_rows("actors", list(actor_rows.values()), "ON CONFLICT DO NOTHING")
         self.st._insert_rows("event_actors", link_rows)
+        self.st._insert_rows("places", list(place_rows.values()), "ON CONFLICT DO NOTHING")
         # sources: the articles with a mention, plus the near-duplicates linked to them
         self.conn.execute(
             """UPDATE events SET n_sources = s.n FROM (
