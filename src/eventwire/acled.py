@@ -54,7 +54,8 @@ _WEAPON_WORDS: list[tuple[str, re.Pattern[str]]] = [
                        r"\bbombers?\b|\bgunships?\b|\bfighter planes?\b|\baircraft\b", re.I)),
     ("artillery", re.compile(r"\bshell(?:s|ed|ing)?\b|\bartillery\b|\bmortars?\b|\brockets?\b|\bmissiles?\b|"
                              r"\bhowitzers?\b|\bprojectiles?\b|\bgrad\b|\bmlrs\b|\bkatyusha|\bheavy weapons\b|"
-                             r"\bcannons?\b|\btank fire\b|\banti-tank\b|\batgm\b|\bbombard\w*|\bexplosions? "
+                             r"\bcannons?\b|\btank fire\b|\banti-tank\b|\batgm\b|\bbombard\w*|\bgrenade launchers?|\bmachine ?guns?\b|"
+                             r"\brpgs?\b|\brecoilless|\banti-?aircraft|\bheavy weapons|\bexplosions? "
                              r"involving|\bshelled\b|\bmm\b|\d+ ?mm\b", re.I)),
     ("ied", re.compile(r"\bieds?\b|\bimprovised explosive|\broadside\b|\blandmines?\b|\bland mines?\b|"
                        r"\bmines?\b(?! ?(?:workers?|company|site))|\bcar bombs?\b|\bvbied|\bexplosive devices?\b|"
@@ -200,7 +201,7 @@ def _assault(ev: Event, text: str, facts: dict[str, Any]) -> dict[str, str]:
     entry = ev._entry
     if weapon in ("artillery", "grenade", "bomb") and (
             (entry is not None and entry.facts.get("armed_clash"))
-            or re.search(r"\bsmall arms\b|\bmachine ?guns?\b|\brifles?\b|\bsnipers?\b", text, re.I)):
+            or re.search(r"\bsmall arms\b|\brifles?\b(?! ?grenade)|\bexchang\w+ (?:of )?fire", text, re.I)):
         weapon = None  # a clash or a mixed small-arms exchange is a battle even with heavy weapons
     remote = {
         "suicide": "Suicide bomb", "chemical": "Chemical weapon", "air": "Air/drone strike",
@@ -254,7 +255,10 @@ def resolve_protest_context(events: list[Event], article: Article | None = None)
             sub = ev.acled["sub_event_type"]
             by_protesters = any(_PROTESTER.search(a.text + " " + a.name) for a in ev.source) or (
                 bool(p.source) and {a.name for a in ev.source} & {a.name for a in p.source})
-            on_protesters = any(_PROTESTER.search(a.text + " " + a.name) for a in ev.target) or not ev.target
+            on_protesters = any(_PROTESTER.search(a.text + " " + a.name) for a in ev.target) or (
+                not ev.target and ev.sentence_index == p.sentence_index)
+            if ev._notes.get("embedded"):
+                continue
             if ev.type == "COERCE" and ev.mode in ("arrest", "police") and on_protesters:
                 p.acled = {"event_type": "Protests", "sub_event_type": "Protest with intervention"}
                 ev.acled = None

@@ -218,7 +218,25 @@ def _event_for(tok: Any, ctx: _SentenceContext) -> Event | None:
     ev._entry = entry
     ev._notes["facts"] = dict(entry.facts)
     ev._notes["nominal"] = is_noun
+    if _embedded(tok, ctx.lex):
+        ev._notes["embedded"] = True
+        ev.confidence -= 0.2
     return ev
+
+
+_EMBEDDING_TYPES = {"REQUEST", "THREATEN", "AGREE", "REJECT"}
+
+
+def _embedded(tok: Any, lex: Lexicon) -> bool:
+    """Is the trigger the complement of a demand, threat, promise or refusal ("demanded to arrest")?"""
+    cur = tok
+    for _ in range(3):
+        if cur.dep_ not in ("xcomp", "ccomp", "pcomp", "pobj", "prep", "advcl", "dobj"):
+            return False
+        cur = cur.head
+        if cur.pos_ == "VERB" and any(e.type in _EMBEDDING_TYPES for e in lex.lookup(cur.lemma_.lower(), "verb")):
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- arguments
