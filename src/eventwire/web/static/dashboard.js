@@ -167,7 +167,9 @@ function forceLayout(nodes, edges, width, height) {
     for (let i = 0; i < n; i++) {
       for (let j = i + 1; j < n; j++) {
         const dx = pos[i].x - pos[j].x, dy = pos[i].y - pos[j].y;
-        const dist = Math.max(Math.hypot(dx, dy), 0.01), f = k * k / dist;
+        const dist = Math.max(Math.hypot(dx, dy), 0.01);
+        if (dist > 2.5 * k) continue;  // far nodes stop pushing, so separate groups do not fly apart
+        const f = k * k / dist;
         pos[i].dx += dx / dist * f; pos[i].dy += dy / dist * f; pos[j].dx -= dx / dist * f; pos[j].dy -= dy / dist * f;
       }
     }
@@ -179,11 +181,18 @@ function forceLayout(nodes, edges, width, height) {
     pos.forEach((p) => {  // weak gravity keeps disconnected groups in view
       p.dx += (width / 2 - p.x) * 0.05; p.dy += (height / 2 - p.y) * 0.05;
       const disp = Math.max(Math.hypot(p.dx, p.dy), 0.01), step = Math.min(disp, temp);
-      p.x = Math.min(width - 30, Math.max(30, p.x + p.dx / disp * step));
-      p.y = Math.min(height - 20, Math.max(20, p.y + p.dy / disp * step));
+      p.x += p.dx / disp * step;
+      p.y += p.dy / disp * step;
     });
     temp *= 0.98;
   }
+  // fit the finished layout into the box (margins leave room for labels)
+  const xs = pos.map((p) => p.x), ys = pos.map((p) => p.y);
+  const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
+  pos.forEach((p) => {
+    p.x = x1 > x0 ? 60 + (p.x - x0) / (x1 - x0) * (width - 120) : width / 2;
+    p.y = y1 > y0 ? 25 + (p.y - y0) / (y1 - y0) * (height - 50) : height / 2;
+  });
   return pos;
 }
 
