@@ -42,6 +42,7 @@ _WORD_LISTS = (
     "light_verbs", "negative_preps", "opinion_verbs", "first_person", "evaluative_verbs",
     "evaluative_adjectives", "evaluative_nouns", "generic_determiners", "habitual_adverbs",
     "historical_units", "historical_markers", "historical_nouns", "inverted_conditional_aux",
+    "question_heads",
 )
 _PATTERN_LISTS = ("conditional_patterns", "uncertainty_patterns", "opinion_patterns")
 _MODAL_VALUES = {"future", "hypothetical", "uncertain", "normative"}
@@ -329,7 +330,8 @@ def _local_checks(node: Any, f: Finding, cues: Cues, *, with_neg: bool = True) -
         if c.dep_ in ("advmod", "amod") and w in cues.words["hedge_adverbs"]:
             f.add("uncertain", w)
         elif c.dep_ == "mark" and w in cues.words["conditional_marks"]:
-            f.add("hypothetical", w)
+            # "not clear if the plane was firing" is an indirect question, not a condition
+            f.add("uncertain" if w == "if" and _indirect_question(node, cues) else "hypothetical", w)
         elif c.dep_ == "mark" and w == "whether":
             f.add("uncertain", w)
         elif c.dep_ == "advcl" and any(g.dep_ == "mark" and _low(g) in cues.words["conditional_marks"]
@@ -343,6 +345,15 @@ def _local_checks(node: Any, f: Finding, cues: Cues, *, with_neg: bool = True) -
             f.add("future", "going to")
     if node.dep_ == "xcomp" and _lemma(node.head) == "go" and node.head.tag_ == "VBG":
         f.add("future", "going to")
+
+
+def _indirect_question(node: Any, cues: Cues) -> bool:
+    """'(not) clear if ...', 'asked if ...': an 'if' clause that is a question, not a condition."""
+    if node.dep_ in ("ccomp", "xcomp"):
+        return True
+    h = node.head
+    heads = [h] + [c for c in h.children if c.dep_ in ("acomp", "attr")]
+    return any(_lemma(x) in cues.words["question_heads"] for x in heads)
 
 
 def _noun_checks(t: Any, f: Finding, cues: Cues) -> None:
@@ -467,8 +478,8 @@ def _governing_verb(h: Any, node: Any, rel: str, f: Finding, cues: Cues, in_subj
             f.add("hypothetical", _low(h))
             if kind == "normative":
                 f.cues.append("normative:" + _low(h))
-    elif rel == "advcl" and any(c.dep_ == "mark" and _low(c) in cues.words["conditional_marks"]
-                                for c in node.children):
+    elif rel == "advcl" and not _indirect_question(node, cues) and any(
+            c.dep_ == "mark" and _low(c) in cues.words["conditional_marks"] for c in node.children):
         f.add("hypothetical", "if-clause")
     if rel == "advcl":
         return False
@@ -483,7 +494,8 @@ def _governing_verb(h: Any, node: Any, rel: str, f: Finding, cues: Cues, in_subj
         return False
     subj = _subject(h)
     passive = any(c.dep_ == "auxpass" for c in h.children) and _agent(h) is None
-    if passive and lemma in cues.words["hedge_governors"]:  # "are feared dead", "is believed to have"
+    follows = node.i > h.i or rel == "xcomp"
+    if passive and follows and lemma in cues.words["hedge_governors"]:  # "is believed to have"
         f.add("uncertain", lemma)
         return False
     if lemma in cues.words["opinion_verbs"] and subj is not None and _low(subj) in cues.words["first_person"]:
@@ -505,6 +517,8 @@ def _governing_verb(h: Any, node: Any, rel: str, f: Finding, cues: Cues, in_subj
         if who is None and h.tag_ == "VBN" and lemma in cues.words["hedge_governors"]:
             f.add("uncertain", lemma)
         return False
+    if node.i < h.i and rel != "xcomp":
+        return False  # a clause before its "governor" is usually a misattached main clause
     if lemma in cues.words["future_governors"] or (lemma == "set" and rel == "xcomp"):
         f.add("future", lemma)
         return False
@@ -651,6 +665,10 @@ def _year_cues(t: Any, anchor: Any) -> list[int]:
                       and x.doc[x.i - 1].head.i == anchor.i):
                 cands.append(x)
     for x in cands:
+        lo, hi = sorted((x.i, t.i))
+        if t.pos_ not in ("NOUN", "PROPN") and any(y.pos_ == "VERB" and y.dep_ not in ("amod", "compound")
+                                                       for y in x.doc[lo + 1:hi]):
+            continue  # "arrested for covering a rally in December 2019": the year belongs to the rally
         m = _YEAR.match(x.text)
         if m and x.like_num:
             years.append(int(m.group(1)[:4]))
