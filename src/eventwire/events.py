@@ -221,7 +221,24 @@ def _event_for(tok: Any, ctx: _SentenceContext) -> Event | None:
     if _embedded(tok, ctx.lex):
         ev._notes["embedded"] = True
         ev.confidence -= 0.2
+    elif is_noun and _grievance(tok):
+        ev._notes["embedded"] = True  # "protested against the arrest of ...": the cause, not a new event
+        ev.confidence -= 0.25
     return ev
+
+
+_GRIEVANCE_PREPS = {"against", "over", "about", "after", "following", "despite", "amid", "for"}
+
+
+def _grievance(tok: Any) -> bool:
+    cur = tok
+    for _ in range(3):
+        if cur.dep_ == "pobj" and cur.head.lower_ in _GRIEVANCE_PREPS:
+            return True
+        if cur.dep_ not in ("pobj", "prep", "conj", "compound"):
+            return False
+        cur = cur.head
+    return False
 
 
 _EMBEDDING_TYPES = {"REQUEST", "THREATEN", "AGREE", "REJECT"}
