@@ -90,12 +90,20 @@ class Mention:
     cue: str | None = None  # admin1 / admin2 / city, from "X province", "the city of X"
     quals: list[Mention] = field(default_factory=list)  # trailing "X, A" / "X (A, B)" qualifiers
     qualifier_of: Mention | None = None
+    qual_pos: bool = False  # inside brackets or after "Name, ": where ACLED-style notes put admin areas
     best: int | None = None
     score: float = 0.0
 
 
 def _sentence_tokens(text: str) -> list[tuple[int, int, str, str]]:
-    return [(m.start(), m.end(), m.group(), norm(m.group())) for m in TOKEN.finditer(text)]
+    """(start, end, surface, key) per word; a possessive "'s" is cut off ("Kashmir's" -> "Kashmir")."""
+    out = []
+    for m in TOKEN.finditer(text):
+        w, st, en = m.group(), m.start(), m.end()
+        if len(w) > 3 and w[-2] in "'\u2019" and w[-1] in "sS":
+            w, en = w[:-2], en - 2
+        out.append((st, en, w, norm(w)))
+    return out
 
 
 def _ent_labels(doc: Any) -> list[tuple[int, int, str]]:
@@ -156,7 +164,10 @@ def detect(article: Article, gaz: Gazetteer) -> tuple[list[Mention], Counter[str
             i += n
             if iso and (not cands or prev not in _STRONG_PREPS):
                 if surface[:1].isupper() or lower_text:
-                    evidence[iso] += 1.0 if key in gaz.demonyms else 0.5
+                    led = re.match(r"-(led|backed|supported|allied|funded)", s.text[en:en + 10])
+                    evidence[iso] += 0.25 if led else (1.0 if key in gaz.demonyms else 0.5)
+                continue
+            if not lower_text and _fragment(s.text, toks, i - n, i, key, gaz):
                 continue
             after = s.text[en:en + 30]
             first_after = re.match(r"\s*([A-Za-z\-]+)", after)
@@ -173,6 +184,7 @@ def detect(article: Article, gaz: Gazetteer) -> tuple[list[Mention], Counter[str
                                doc, st, en):
                 continue
             m = Mention(s.index, s.start + st, s.start + en, surface, key, cands, cue=cue)
+            m.qual_pos = bool(re.search(r"(\([^()]*|[A-Za-z]\s*,\s*)$", s.text[max(0, st - 60):st]))
             m.strong = label in _PLACE_ENTS or syntactic
             m.in_actor = label in _ACTOR_ENTS and longer and prev not in _STRONG_PREPS
             iso_here = gaz.country_keys.get(key)
@@ -184,6 +196,29 @@ def detect(article: Article, gaz: Gazetteer) -> tuple[list[Mention], Counter[str
             mentions.append(m)
     _link_qualifiers(article, mentions)
     return mentions, evidence
+
+
+_NAME_PARTS = CUE_ADMIN1 | CUE_ADMIN2 | CUE_CITY | {"the", "and", "of", "in", "near", "at"}
+
+
+def _fragment(text: str, toks: list[tuple[int, int, str, str]], a: int, b: int, key: str,
+              gaz: Gazetteer) -> bool:
+    """A match glued to other capitalised words ("Saleem Khil", "Unidad Vecinal") is part of an unknown
+    name; a big place followed by a capitalised word ("Tripoli Airport Road") still counts."""
+    if key in gaz.country_keys:
+        return False
+
+    def glued(k: int, between: str) -> bool:
+        t = toks[k]
+        return between == " " and t[2][:1].isupper() and t[3] not in _NAME_PARTS and \
+            text[t[1]:t[1] + 1] not in ("'", "\u2019")
+
+    if a > 1 and glued(a - 1, text[toks[a - 1][1]:toks[a][0]]):
+        return True
+    if b < len(toks) and glued(b, text[toks[b - 1][1]:toks[b][0]]):
+        return not any(gaz.entries[c][POP] >= 100000 or gaz.entries[c][KIND] != "city"
+                       for c in gaz.lookup_key(key))
+    return False
 
 
 def _acceptable(surface: str, key: str, cands: tuple[int, ...], gaz: Gazetteer, label: str | None,
@@ -290,7 +325,7 @@ def _score(m: Mention, ci: int, gaz: Gazetteer, share: dict[str, float],
     s += 5.0 * share.get(e[ISO3], 0.0)
     for q in m.quals:
         s += _qual_match(e, q, gaz)
-    if m.qualifier_of is not None and kind in ("admin1", "admin2", "country"):
+    if (m.qualifier_of is not None or m.qual_pos) and kind in ("admin1", "admin2", "country"):
         s += 1.5  # a trailing qualifier names an area more often than a town
     if m.cue == "admin1":
         s += 3.0 if kind in ("admin1", "curated") else -1.0
@@ -346,11 +381,21 @@ def resolve(mentions: list[Mention], evidence: Counter[str], gaz: Gazetteer) -> 
                 if gaz.entries[c][KIND] == "admin1" and gaz.entries[c][ISO3] == e[ISO3]:
                     m.best = c
                     break
-    # a place whose own qualifiers ("X (A, B)") fit none of its readings is left to the qualifiers
+    # qualifiers take the reading that agrees with the place they qualify ("Brasilia, Distrito Federal");
+    # a small place whose qualifiers fit none of its readings is left to the qualifiers ("Goyali, Gadabay")
     for m in mentions:
-        if m.best is not None and m.quals and all(q.best is not None for q in m.quals):
-            if all(_qual_match(gaz.entries[m.best], q, gaz) == 0.0 for q in m.quals):
-                m.best = None
+        if m.best is None or not m.quals:
+            continue
+        main = gaz.entries[m.best]
+        agree = False
+        for q in m.quals:
+            same = [c for c in q.cands if gaz.entries[c][ISO3] == main[ISO3]]
+            if same:
+                agree = True
+                q.best = max(same, key=lambda c: _score(q, c, gaz, share, anchors))
+        if not agree and main[POP] < 100000 and main[KIND] == "city" \
+                and any(q.best is not None for q in m.quals):
+            m.best = None
     # weak single-word hits far from the article's geography are more likely common words
     for m in mentions:
         if m.best is None:

@@ -12,7 +12,8 @@ import unicodedata
 _DROP = str.maketrans("", "", "'`\u2019\u2018\u02bc\u02bb\u00b4")
 _SPACE = re.compile(r"[\s\-\u2010-\u2015_/.,()]+")
 _ARTICLES = ("al ", "el ", "ad ", "ar ", "as ", "ash ", "at ", "az ", "an ", "adh ", "ath ")
-TOKEN = re.compile(r"[^\W_]+(?:['\u2019`\-][^\W_]+)*", re.UNICODE)
+# hyphens split tokens ("Mogadishu-Hodan" can match "Mogadishu"; "Ivano-Frankivsk" matches as two tokens)
+TOKEN = re.compile(r"[^\W_]+(?:['\u2019`][^\W_]+)*", re.UNICODE)
 
 
 def fold(s: str) -> str:
