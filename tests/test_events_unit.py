@@ -74,24 +74,19 @@ def assert_args(ev: Event, src: str | None, tgt: str | None) -> None:
 
 
 @pytest.mark.parametrize("text,type_,src,tgt", [
+    # active: subject -> source, object -> target
     ("Rebels attacked a police convoy near the town of Beni.", "ASSAULT", "rebel", "police"),
     ("Gunmen ambushed the soldiers outside the village.", "ASSAULT", "gunmen", "soldier"),
     ("Police dispersed the crowd with tear gas.", "COERCE", "police", "crowd"),
     ("The rebels fought government troops for control of the bridge.", "ASSAULT", "rebel", "troops"),
-])
-def test_active_voice_subject_is_source_object_is_target(res: Resources, text: str, type_: str, src: str,
-                                                         tgt: str) -> None:
-    assert_args(one(events_of(text, res), type_, text), src, tgt)
-
-
-@pytest.mark.parametrize("text,type_,src,tgt", [
+    # passive: "by" agent -> source, subject -> target
     ("Three police officers were shot by gunmen near the border.", "ASSAULT", "gunmen", "police"),
     ("A soldier was stabbed by a man near the barracks.", "ASSAULT", "man", "soldier"),
     ("Two farmers were abducted by bandits on the road to the market.", "ASSAULT", "bandit", "farmer"),
     ("Four students were arrested by police after the rally.", "COERCE", "police", "student"),
 ])
-def test_passive_voice_agent_is_source_subject_is_target(res: Resources, text: str, type_: str, src: str,
-                                                         tgt: str) -> None:
+def test_verbal_trigger_roles_in_active_and_passive_voice(res: Resources, text: str, type_: str, src: str,
+                                                          tgt: str) -> None:
     assert_args(one(events_of(text, res), type_, text), src, tgt)
 
 
