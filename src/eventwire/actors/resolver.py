@@ -124,6 +124,17 @@ _NAME_AFTER = re.compile(
     r"[A-Z][\w'’-]*[a-z][\w'’-]*)(?![\w'-])"
 )
 _ETHNIC = re.compile(r"[A-Z][a-z]+(?:s|ns|is)")
+_MODIFIER_BEFORE = re.compile(r"(?<![\w'-])([A-Z][A-Za-z0-9]{1,5}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+\Z")
+_NOT_NAMES = frozenset(
+    """The A An This That These Those Some Several Many Two Three Four Five Six Seven Eight Nine Ten Dozens
+Hundreds Thousands Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March
+April May June July August September October November December Local Armed Unidentified Unknown
+Suspected Government Rebel Security Several Other Both All Masked Heavily Hundreds Islamist Jihadist
+Foreign Allied Enemy Opposition Army Police Military Tribal Ethnic Religious Sunni Shia Shiite
+Muslim Christian Kurdish Arab Pro Anti""".split()
+)
+_ARMED = ("REB", "UAF", "PRM", "MIL")
+_BARE_ARMED = frozenset("militants insurgents rebels fighters jihadists guerrillas".split())
 _PLURAL_ENDINGS = ("s", "police", "people", "militia", "men", "children", "clergy", "youth", "military")
 _NAME_LINK = frozenset("of the for and de del la al el du des on".split())
 _PRONOUN = re.compile(r"^(?:he|she|they|him|her|them|it)$")
@@ -289,6 +300,7 @@ class ArticleContext:
     country: str | None = None
     country_counts: dict[str, int] = field(default_factory=dict)
     published: dt.date | None = None
+    lower_mode: bool | None = None  # the article is all lower case (e.g. the MUC corpus); None = no article
 
 
 class Resolver:
@@ -345,6 +357,12 @@ class Resolver:
         vals.append(_Val(i, how, exact, cap))
         if "." in alias and _is_acronym(alias):  # U.S. -> also US
             Resolver._add(keys, i, alias.replace(".", ""), how)
+        elif how != "term" and re.match(
+            r"(?i)(al|el|an|ad|as|ash|at|ar)-\w", alias
+        ):  # al-Shabaab ~ al Shabaab
+            k2 = fold(alias.replace("-", " ", 1))
+            if k2 not in keys or all(v.entry != i for v in keys[k2]):
+                keys.setdefault(k2, []).append(_Val(i, how, None, cap))
 
     # ----------------------------------------------------------------------- public API
 
@@ -480,6 +498,7 @@ class Resolver:
     def _scan_article(self, text: str, ctx: ArticleContext) -> None:
         """Acronym definitions and country counts over the whole article (one automaton pass)."""
         lower_mode = not any(c.isupper() for c in text[:5000])
+        ctx.lower_mode = lower_mode
         folded = fold(text)
         counts: Counter[str] = Counter()
         for sp in self._raw_spans(text, folded, lower_mode):
@@ -627,7 +646,12 @@ class Resolver:
         before: int | None = None,
     ) -> list[_Span]:
         folded = fold(text)
-        lower_mode = not any(c.isupper() for c in text)
+        # a phrase alone ("who") says nothing about case: trust the article, else assume mixed case
+        lower_mode = (
+            ctx.lower_mode
+            if ctx.lower_mode is not None
+            else (not phrase and not any(c.isupper() for c in text))
+        )
         spans = self._raw_spans(text, folded, lower_mode)
         spans = self._add_acronyms(text, folded, ctx, spans, lower_mode)
         for sp in spans:
@@ -636,11 +660,43 @@ class Resolver:
         spans = self._coref(text, folded, offset, ctx, spans, before, phrase)
         spans = self._combine(text, folded, spans, ctx)
         if not lower_mode:
+            spans = self._named_modifiers(text, spans)
             spans = self._titled_names(text, spans)
             spans = self._named_runs(text, spans)
         if doc is not None:
             spans = self._unknown_entities(text, spans, doc)
         return [s for s in spans if s.actor is not None]
+
+    def _named_modifiers(self, text: str, spans: list[_Span]) -> list[_Span]:
+        """An unknown acronym or name right before an armed generic ("NAF rebel forces", "Zulu militia")
+        names that group: kept as an unknown armed group rather than an anonymous one."""
+        out: list[_Span] = []
+        for sp in spans:
+            a, e = sp.actor, sp.entry
+            if (
+                a is None
+                or e is None
+                or e.type != "agent"
+                or sp.how != "term"
+                or e.sector not in _ARMED
+                or (a.id or "").startswith("state:")
+                or a.id is None
+            ):
+                out.append(sp)
+                continue
+            m = _MODIFIER_BEFORE.search(text, 0, sp.start)
+            if m is None or (out and out[-1].end > m.start()) or m.group(1) in _NOT_NAMES:
+                out.append(sp)
+                continue
+            word = m.group(1)
+            before = text[: m.start()].rstrip()
+            if not word.isupper() and (not before or before[-1] in ".!?\"'("):  # sentence-initial capital
+                out.append(sp)
+                continue
+            full = text[m.start() : sp.end]
+            actor = Actor(full, word, None, None, "REB" if e.sector == "MIL" else e.sector, "armed_group")
+            out.append(_Span(m.start(), sp.end, [], actor=actor, entry=None, how="unknown"))
+        return out
 
     def _titled_names(self, text: str, spans: list[_Span]) -> list[_Span]:
         """An office title followed by a name the KB lacks ("British Defence Secretary Tom King") is that
@@ -814,6 +870,23 @@ class Resolver:
                         how="coref",
                     )
                 )
+        if not phrase:
+            for sp in spans:
+                a = sp.actor
+                if (
+                    a is None
+                    or sp.how != "term"
+                    or a.id not in ("agent:militants", "agent:rebels")
+                    or fold(text[sp.start : sp.end]) not in _BARE_ARMED
+                ):
+                    continue
+                pos = offset + sp.start
+                near = [(p, x) for p, x in ctx.history + local if p < pos and pos - p <= 300]
+                ante = next((x for p, x in reversed(near) if x.kind == "armed_group" and x.id), None)
+                if ante is not None:
+                    sp.actor = Actor(
+                        text[sp.start : sp.end], ante.name, ante.id, ante.country, ante.sector, ante.kind
+                    )
         if not found:
             return spans
         keep = [sp for sp in spans if not any(f.start < sp.end and sp.start < f.end for f in found)]
@@ -840,6 +913,14 @@ class Resolver:
         e = self.entries[v.entry]
         sp.entry, sp.how = e, v.how
         surface = text[sp.start : sp.end]
+        if e.type != "agent" and folded[max(0, sp.start - 5) : sp.start] == "anti-":
+            # "anti-Houthi forces": the named actor is the opponent, not the one acting
+            last = self._agent_entry(surface.split()[-1]) if " " in surface else None
+            if last is not None:
+                sp.start -= 5
+                sp.entry, sp.how = last, "term"
+                sp.actor = self._agent_actor(last, text[sp.start : sp.end], ctx.country, ctx)
+            return
         if v.how == "capital":
             sp.actor = Actor(
                 surface, f"Government of {e.name}", f"state:{e.country}:GOV", e.country, "GOV", "state"
@@ -960,6 +1041,14 @@ class Resolver:
         g = gap.strip()
         ea, eb = a.entry, b.entry
         assert a.actor is not None and b.actor is not None
+        if (
+            folded[max(0, a.start - 5) : a.start].endswith("anti-")
+            and not g
+            and eb is not None
+            and eb.type == "agent"
+        ):  # "anti-Houthi forces" are not the Houthis
+            act = self._agent_actor(eb, text[a.start - 5 : b.end], ctx.country, ctx)
+            return _Span(a.start - 5, b.end, [], actor=act, entry=eb, how="term")
         gap_words = [w for w in re.split(r"[\s]+", g) if w]
         patron = bool(_PATRON_BEFORE.search(folded[max(0, a.start - 4) : a.start])) and not g
         backed = bool(_PATRON_GAP.match(g))
