@@ -48,7 +48,9 @@ _CIVILIAN_WORDS = re.compile(
     r"candidates?|councill?ors?|mayor|chief|official|officials|leader|member)\b", re.I)
 _WEAPON_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("suicide", re.compile(r"\bsuicide\b|\bself-detonat|\bsvbied\b|\bblew (him|her)self up", re.I)),
-    ("chemical", re.compile(r"\bchemical\b|\bchlorine\b|\bsarin\b|\bnerve agent|\btoxic gas|\bmustard gas", re.I)),
+    ("chemical", re.compile(r"\bchemical\b|\bchlorine\b|\bsarin\b|\bnerve agent|\btoxic (?:gas|substance|chemical)|\bmustard gas|"
+                            r"\bpoison(?:ous)? gas|\basphyxia|\bbreathing difficult|\brespiratory (?:problem|symptom)|"
+                            r"\bsuffocat|\bgas attack", re.I)),
     ("air", re.compile(r"\bair ?strikes?\b|\bair-strikes?\b|\bairstrikes?\b|\bair raids?\b|\bwarplanes?\b|"
                        r"\bjets?\b|\bhelicopters?\b|\bdrones?\b|\buavs?\b|\baerial\b|\bair force\b|"
                        r"\bbombers?\b|\bgunships?\b|\bfighter planes?\b|\baircraft\b", re.I)),

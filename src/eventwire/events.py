@@ -370,6 +370,9 @@ def _noun_args(tok: Any, entry: Entry, ctx: _SentenceContext) -> tuple[list[Acto
     if between:
         actors = _actors(between, ctx)
         return actors[:1], actors[1:]
+    # "went on a looting spree": the trigger modifies the noun that carries the clause role
+    anchor = tok.head if tok.dep_ in ("compound", "amod") and tok.head.pos_ == "NOUN" else tok
+    tok = anchor
     head = tok.head
     # "launched an attack", "staged a protest": the light verb's subject is the source
     if not source_toks and tok.dep_ in ("dobj", "obj", "attr") and head.lemma_.lower() in LIGHT_VERBS:
@@ -380,7 +383,7 @@ def _noun_args(tok: Any, entry: Entry, ctx: _SentenceContext) -> tuple[list[Acto
         gov = head.head
         if gov.lemma_.lower() in ACCUSING_VERBS:
             source_toks = [c for c in gov.children if c.dep_ in ("dobj", "obj")]
-        elif gov.lemma_.lower() in LIGHT_VERBS | {"take", "participate", "engage", "involve"}:
+        elif gov.lemma_.lower() in LIGHT_VERBS | {"take", "participate", "engage", "involve", "go"}:
             subj, passive = _subject(gov)
             source_toks = subj
     source = _actors(source_toks, ctx)
@@ -392,6 +395,8 @@ def _noun_args(tok: Any, entry: Entry, ctx: _SentenceContext) -> tuple[list[Acto
 
 def _has_participant(tok: Any, ctx: _SentenceContext) -> bool:
     """Some non-actor participant (victim, target object) is attached to the trigger."""
+    if tok.dep_ in ("compound", "amod") and tok.head.pos_ == "NOUN" and tok.pos_ == "NOUN":
+        tok = tok.head
     for c in tok.children:
         if c.dep_ in OBJ | PASS_SUBJ | SUBJ | {"poss"}:
             if c.lower_ not in PRONOUNS or c.dep_ in PASS_SUBJ:
