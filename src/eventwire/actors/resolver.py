@@ -296,6 +296,7 @@ class ArticleContext:
     acronyms: dict[str, Actor] = field(default_factory=dict)
     long_forms: dict[str, Actor] = field(default_factory=dict)
     history: list[tuple[int, Actor]] = field(default_factory=list)  # (article offset, actor), named only
+    spans: dict[tuple[int, int], Actor] = field(default_factory=dict)  # mentions found, by article span
     plural_history: list[tuple[int, Actor]] = field(default_factory=list)  # generic groups, for "they"
     country: str | None = None
     country_counts: dict[str, int] = field(default_factory=dict)
@@ -395,6 +396,7 @@ class Resolver:
             if sp.actor is None:
                 continue
             out.append(Mention(sentence_index, offset + sp.start, offset + sp.end, sp.actor))
+            ctx.spans[(offset + sp.start, offset + sp.end)] = sp.actor
             prev_word = (sentence_text[: sp.start].split()[-1:] or [""])[0].lower()
             if prev_word not in _PREP_BEFORE:
                 self._remember(ctx, offset + sp.start, sp.actor)
@@ -449,6 +451,10 @@ class Resolver:
             chosen = head_spans[-1] if not of_m or of_m.group(1) in _COLLECTIVE else head_spans[0]
             actor = chosen.actor
             assert actor is not None
+            if start is not None:  # the sentence-level reading (with its coreference) when it covers the head
+                seen = ctx.spans.get((start + chosen.start, start + chosen.end))
+                if seen is not None and seen.id != actor.id:
+                    actor = Actor(actor.text, seen.name, seen.id, seen.country, seen.sector, seen.kind)
             # "militants loyal to the group" / "fighters of Hamas": an org complement wins over a generic
             if (
                 chosen.entry is not None
