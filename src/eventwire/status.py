@@ -565,7 +565,7 @@ def _root_attachments(doc: Any, t: Any, f: Finding, cues: Cues, speaker_found: b
             if c.i in on_path:
                 continue
             reporting = _lemma(c) in cues.words["reporting_verbs"]
-            if c.dep_ in ("parataxis", "ccomp", "advcl", "conj") and reporting:
+            if c.dep_ in ("parataxis", "ccomp") and reporting:  # not conj: "attacked and said ..."
                 if c.i < t.i and c.dep_ != "parataxis":
                     continue  # "said X, and Y" structures before the event are not about it
                 subj = _subject(c)
