@@ -61,7 +61,9 @@ def find_events(article: Article, resources: Resources) -> None:
             continue
         ctx = _SentenceContext(sent, mentions_by_sent.get(sent.index, []), kb, article, lex)
         found = [ev for tok in sent.doc if (ev := _event_for(tok, ctx)) is not None]
-        events.extend(_merge_same_incident(found, sent))
+        found = _merge_same_incident(found, sent)
+        found.extend(_intent_events(found, ctx))
+        events.extend(found)
     for ev in events:
         ev.acled = classify_acled(ev, article)
     resolve_protest_context(events, article)
@@ -218,6 +220,7 @@ def _event_for(tok: Any, ctx: _SentenceContext) -> Event | None:
     ev._entry = entry
     ev._notes["facts"] = dict(entry.facts)
     ev._notes["nominal"] = is_noun
+    ev._notes["main_clause"] = _main_clause(tok)
     if _embedded(tok, ctx.lex):
         ev._notes["embedded"] = True
         ev.confidence -= 0.2
@@ -242,6 +245,17 @@ def _grievance(tok: Any) -> bool:
 
 
 _EMBEDDING_TYPES = {"REQUEST", "THREATEN", "AGREE", "REJECT"}
+
+
+def _main_clause(tok: Any) -> int:
+    """2 for the sentence's main predicate (or the reported clause of "X said"), 1 for its arguments."""
+    if tok.dep_ == "ROOT":
+        return 2
+    if tok.dep_ == "ccomp" and tok.head.dep_ == "ROOT" and tok.head.lemma_.lower() in _REPORTING:
+        return 2
+    if tok.head.dep_ == "ROOT" or (tok.head.dep_ == "ccomp" and tok.head.head.lemma_.lower() in _REPORTING):
+        return 1
+    return 0
 
 
 def _embedded(tok: Any, lex: Lexicon) -> bool:
@@ -321,6 +335,10 @@ def _verb_args(tok: Any, entry: Entry, ctx: _SentenceContext) -> tuple[list[Acto
         source_toks = subj
         target_toks = objs
     source = _actors(source_toks, ctx)
+    if not source and source_toks and source_toks[0].dep_ in ("dobj", "attr") and source_toks[0].head.pos_ == "VERB":
+        # "the party issued a declaration demanding ...": the declaration's issuer speaks
+        gsubj, gpass = _subject(source_toks[0].head)
+        source = _actors(_agent(source_toks[0].head) if gpass else gsubj, ctx)
     target = _actors(target_toks, ctx)
     if not target:
         # "fired with rifles on the positions of X": the first governed preposition that names an actor
@@ -493,6 +511,109 @@ def _actor_for(tok: Any, ctx: _SentenceContext) -> list[Actor]:
     return res
 
 
+# ---------------------------------------------------------------- intentions (PLOVER codes intent as its own event)
+
+_FUTURE_AUX = {"will", "would", "shall", "'ll"}
+_INTENT_GOVERNORS = {"plan", "prepare", "intend", "decide", "want", "aim", "seek", "hope", "mean", "ready",
+                     "prepared", "set", "expect", "try", "resolve"}
+_COOPERATIVE = {"CONSULT": "036", "SUPPORT": "032", "AID": "033", "COOPERATE": "031", "RETREAT": "035",
+                "CONCEDE": "035", "AGREE": "030"}
+_CONFLICT = {"ASSAULT": "138", "COERCE": "137", "SANCTION": "131", "PROTEST": "133", "MOBILIZE": "138"}
+_REPORTING = {"say", "tell", "state", "announce", "declare", "warn", "insist", "stress", "add", "write"}
+
+
+def _negated(tok: Any) -> bool:
+    return any(c.dep_ == "neg" for c in tok.children)
+
+
+def _intent_marker(tok: Any) -> tuple[Any, bool] | None:
+    """The modal or governing verb that makes `tok` an intention, and whether it is negated."""
+    aux = [c for c in tok.children if c.dep_ == "aux" and c.lower_ in _FUTURE_AUX]
+    if aux:
+        return aux[0], _negated(tok)
+    if tok.dep_ == "xcomp":
+        gov = tok.head
+        if gov.lemma_.lower() in _INTENT_GOVERNORS or gov.lower_ in _INTENT_GOVERNORS:
+            return gov, _negated(gov) or _negated(tok)
+        if gov.lemma_.lower() in ("refuse", "decline"):
+            return gov, True
+    return None
+
+
+def _intent_events(found: list[Event], ctx: _SentenceContext) -> list[Event]:
+    """"X will support Y" is an AGREE by X in PLOVER; "X will strike" a THREATEN; "will not accept" a REJECT.
+
+    The stated action stays as its own (future) event; the intention is added beside it, unless
+    the sentence already has a verbal trigger for it (threatened, vowed, offered, refused).
+    """
+    out: list[Event] = []
+    doc = ctx.doc
+    verbal_heads = {doc[e._trigger_i].i for e in found if e.type in ("AGREE", "THREATEN", "REJECT", "REQUEST")}
+    for ev in found:
+        if ev._notes.get("nominal") or ev.type in ("THREATEN", "REJECT", "REQUEST", "ACCUSE"):
+            continue
+        tok = doc[ev._trigger_i]
+        marker = _intent_marker(tok)
+        if marker is None:
+            continue
+        gov, neg = marker
+        if gov.i in verbal_heads or (tok.head.i in verbal_heads and tok.dep_ == "xcomp"):
+            continue
+        if neg:
+            itype, code = "REJECT", "120"
+        elif ev.type in _COOPERATIVE:
+            itype, code = "AGREE", _COOPERATIVE[ev.type]
+        elif ev.type in _CONFLICT:
+            itype, code = "THREATEN", _CONFLICT[ev.type]
+        else:
+            continue
+        cameo = ctx.lex.cameo.get(code)
+        intent = Event(
+            type=itype, mode=None, contexts=list(cameo.plover_contexts), quad_class=QUAD_BY_TYPE[itype],
+            cameo=code, goldstein=cameo.goldstein, source=list(ev.source), target=list(ev.target),
+            evidence_text=ev.evidence_text, sentence_index=ev.sentence_index, sentence_start=ev.sentence_start,
+            sentence_end=ev.sentence_end, trigger=f"{gov.text} {ev.trigger}" if gov.i < tok.i else ev.trigger,
+            confidence=min(0.9, ev.confidence + 0.1),
+        )
+        intent._trigger_i = gov.i if gov.dep_ != "aux" else tok.i
+        intent._trigger_start = ev.sentence_start + gov.idx
+        intent._notes = {"intent_of": ev.type, "facts": {}, "nominal": False, "intent": True}
+        ev._notes["embedded"] = True
+        ev.confidence -= 0.15
+        out.append(intent)
+    out.extend(_obligation_events(ctx, verbal_heads))
+    return out
+
+
+def _obligation_events(ctx: _SentenceContext, verbal_heads: set[int]) -> list[Event]:
+    """"X said Y must/should do Z": a REQUEST by X of Y, whatever Z is."""
+    out: list[Event] = []
+    for tok in ctx.doc:
+        if tok.lemma_.lower() not in _REPORTING or tok.i in verbal_heads:
+            continue
+        for comp in tok.children:
+            if comp.dep_ != "ccomp" or not any(c.dep_ == "aux" and c.lower_ in ("must", "should")
+                                               for c in comp.children):
+                continue
+            subj, _ = _subject(tok)
+            source = _actors(subj, ctx)
+            tsubj = [c for c in comp.children if c.dep_ in SUBJ]
+            target = _actors(tsubj, ctx)
+            if not (source or target):
+                continue
+            cameo = ctx.lex.cameo.get("020")
+            ev = Event(type="REQUEST", contexts=list(cameo.plover_contexts), quad_class=QUAD_BY_TYPE["REQUEST"],
+                       cameo="020", goldstein=cameo.goldstein, source=source, target=target,
+                       evidence_text=ctx.sent.text, sentence_index=ctx.sent.index,
+                       sentence_start=ctx.sent.start, sentence_end=ctx.sent.end,
+                       trigger=next(c.text for c in comp.children if c.dep_ == "aux"), confidence=0.6)
+            ev._trigger_i = comp.i
+            ev._trigger_start = ctx.sent.start + comp.idx
+            ev._notes = {"facts": {}, "nominal": False, "obligation": True}
+            out.append(ev)
+    return out
+
+
 # ---------------------------------------------------------------- merging and scoring
 
 _INCIDENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "advcl", "conj", "xcomp", "acl", "compound", "relcl",
@@ -570,4 +691,5 @@ def _confidence(ev: Event) -> float:
     if ev.acled:
         c += 0.05
     c -= min(ev.sentence_index, 10) * 0.04
+    c += 0.05 * ev._notes.get("main_clause", 0)
     return max(0.05, min(0.99, c))
