@@ -78,7 +78,7 @@ _COLLECTIVE = frozenset(
     """crowd crowds group groups members member dozens hundreds thousands scores number
 numbers band team unit units squad contingent convoy delegation elements remnants handful bunch some many
 several most all part section wing faction leader leaders head chief spokesman commander commanders
-representatives representative supporters loyalists cell cells column columns
+representatives representative supporters loyalists cell cells column columns positions position
 one two three four five""".split()
 )
 _LOYAL = re.compile(
@@ -669,6 +669,7 @@ class Resolver:
             spans = self._named_modifiers(text, spans)
             spans = self._titled_names(text, spans)
             spans = self._named_runs(text, spans)
+        spans = self._positions_of(text, folded, spans)
         if doc is not None:
             spans = self._unknown_entities(text, spans, doc)
         return [s for s in spans if s.actor is not None]
@@ -702,6 +703,30 @@ class Resolver:
             full = text[m.start() : sp.end]
             actor = Actor(full, word, None, None, "REB" if e.sector == "MIL" else e.sector, "armed_group")
             out.append(_Span(m.start(), sp.end, [], actor=actor, entry=None, how="unknown"))
+        return out
+
+    def _positions_of(self, text: str, folded: str, spans: list[_Span]) -> list[_Span]:
+        """ "the positions of the Luhansk militia" are that militia (the target of the shelling)."""
+        out: list[_Span] = []
+        for sp in spans:
+            prev = out[-1] if out else None
+            if (
+                prev is not None
+                and sp.actor is not None
+                and folded[prev.start : prev.end] in ("positions", "position")
+                and folded[prev.end : sp.start].strip() in ("of", "of the")
+            ):
+                a = sp.actor
+                out[-1] = _Span(
+                    prev.start,
+                    sp.end,
+                    [],
+                    actor=Actor(text[prev.start : sp.end], a.name, a.id, a.country, a.sector, a.kind),
+                    entry=sp.entry,
+                    how=sp.how,
+                )
+                continue
+            out.append(sp)
         return out
 
     def _titled_names(self, text: str, spans: list[_Span]) -> list[_Span]:
