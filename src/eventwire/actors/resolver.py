@@ -1120,16 +1120,7 @@ class Resolver:
                 actor.text = text[ps : b.end]
                 return _Span(ps, b.end, [], actor=actor, entry=eb, how="term", patron=a_country)
             if a_country and ea is not None and ea.type == "organ":
-                return _Span(
-                    a.start,
-                    b.end,
-                    [],
-                    actor=Actor(
-                        surface, a.actor.name, a.actor.id, a.actor.country, a.actor.sector, a.actor.kind
-                    ),
-                    entry=ea,
-                    how="name",
-                )
+                return _relabel(a.start, b.end, text, a.actor, ea, "name")
             if a_country:
                 actor = self._agent_actor(
                     eb, text[b.start : b.end] if eb.role_title else surface, a_country, ctx, explicit=True
@@ -1139,16 +1130,7 @@ class Resolver:
             if ea is not None and ea.type == "org" and not patron and not backed:
                 if eb.sector in ("CVL", "JRN", "REF", "EDU", "MED", "BUS", "AGR", "LAB") and g != "'s":
                     return None
-                return _Span(
-                    a.start,
-                    b.end,
-                    [],
-                    actor=Actor(
-                        surface, a.actor.name, a.actor.id, a.actor.country, a.actor.sector, a.actor.kind
-                    ),
-                    entry=ea,
-                    how="name",
-                )
+                return _relabel(a.start, b.end, text, a.actor, ea, "name")
             if ea is not None and ea.type == "person" and g == "'s" and a.actor.country:
                 actor = self._agent_actor(eb, surface, a.actor.country, ctx, explicit=True)
                 return _Span(a.start, b.end, [], actor=actor, entry=eb, how="term")
@@ -1176,14 +1158,7 @@ class Resolver:
                     keep = b
                 act = keep.actor
                 assert act is not None
-                return _Span(
-                    a.start,
-                    b.end,
-                    [],
-                    actor=Actor(surface, act.name, act.id, act.country, act.sector, act.kind),
-                    entry=keep.entry,
-                    how="term",
-                )
+                return _relabel(a.start, b.end, text, act, keep.entry, "term")
         # "Bosnian Serbs": an ethnic group (another country's demonym) living in the adjective's country
         if a.how == "adj" and b.how == "demonym" and a_country and not g and b.actor.country != a_country:
             return _Span(
@@ -1208,25 +1183,11 @@ class Resolver:
             and (not g or g == "-")
         ):
             act = b.actor
-            return _Span(
-                a.start,
-                b.end,
-                [],
-                actor=Actor(surface, act.name, act.id, act.country, act.sector, act.kind),
-                entry=eb,
-                how="name",
-            )
+            return _relabel(a.start, b.end, text, act, eb, "name")
         # country + organization: "Iraqi Kataib Hezbollah", "Iran's IRGC": the organization
         if eb is not None and eb.type in ("org", "organ") and a_country and (not g or g == "'s") and not led:
             act = b.actor
-            return _Span(
-                a.start,
-                b.end,
-                [],
-                actor=Actor(surface, act.name, act.id, act.country, act.sector, act.kind),
-                entry=eb,
-                how="name",
-            )
+            return _relabel(a.start, b.end, text, act, eb, "name")
         return None
 
     def _merge_of(self, a: _Span, b: _Span, text: str) -> _Span | None:
@@ -1247,14 +1208,7 @@ class Resolver:
             and act_b.id
             and ea.sector in ("REB", "UAF", "PRM", "MIL", "GOV", "PTY", "OPP")
         ):
-            return _Span(
-                a.start,
-                b.end,
-                [],
-                actor=Actor(surface, act_b.name, act_b.id, act_b.country, act_b.sector, act_b.kind),
-                entry=b.entry,
-                how="name",
-            )
+            return _relabel(a.start, b.end, text, act_b, b.entry, "name")
         return None
 
     def _unknown_entities(self, text: str, spans: list[_Span], doc: Any) -> list[_Span]:
@@ -1280,6 +1234,18 @@ class Resolver:
         if not extra:
             return spans
         return sorted(spans + extra, key=lambda sp: sp.start)
+
+
+def _relabel(start: int, end: int, text: str, actor: Actor, entry: Entry | None, how: str) -> _Span:
+    """A merged span that keeps `actor`'s identity under the merged surface text."""
+    return _Span(
+        start,
+        end,
+        [],
+        actor=Actor(text[start:end], actor.name, actor.id, actor.country, actor.sector, actor.kind),
+        entry=entry,
+        how=how,
+    )
 
 
 def _norm_title(title: str) -> str:
