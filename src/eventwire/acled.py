@@ -71,7 +71,9 @@ _INTERVENTION = re.compile(
     r"been) (?:arrested|detained)|\bbroke up|\bbreak up|\bbroken up|\bintervened|\bstun grenades?|\bpepper spray|"
     r"\bclashed with (?:the )?police|\bforcibly\b|\bremoved by police|\bpushed back|\bprevented\b|"
     r"\bblocked by (?:the )?police|\bfired (?:into the air|warning shots)", re.I)
-_LETHAL_FORCE = re.compile(r"\blive (?:ammunition|rounds|fire)|\bopened fire on\b.*\b(protesters|demonstrators|"
+_LETHAL_FORCE = re.compile(r"\blive (?:ammunition|rounds|fire|bullets)|\bexcessive force|\bviolently dispers\w+|"
+                           r"\bbrutal(?:ly)? (?:dispers|crack)|\bfired (?:live )?(?:bullets )?(?:on|at|into) (?:the )?"
+                           r"(?:protesters|demonstrators|crowd)|\bopened fire on\b.*\b(protesters|demonstrators|"
                            r"crowd)|\bshot dead\b|\bkill\w*|\bdied\b|\bfatal", re.I)
 _PROTESTER_VIOLENCE = re.compile(
     r"\bpelt\w*|\b(?:threw|throwing|hurl\w*) (?:stones|rocks|bricks|bottles|objects)|\bset (?:fire|ablaze)|"
@@ -157,15 +159,19 @@ def classify_acled(ev: Event, article: Article | None = None) -> dict[str, str] 
                         if _DEMO.search(text) else "Mob violence"}
             return {"event_type": "Strategic developments", "sub_event_type": "Looting/property destruction"}
         if ev.mode == "police" and _DEMO.search(text):
-            return _protest(ev, text, facts)
+            if _LETHAL_FORCE.search(text):
+                return {"event_type": "Protests", "sub_event_type": "Excessive force against protesters"}
+            return {"event_type": "Protests", "sub_event_type": "Protest with intervention"}
         if ev.mode == "arrest":
             return {"event_type": "Strategic developments", "sub_event_type": "Arrests"}
         return None
     if t == "MOBILIZE":
         return {"event_type": "Strategic developments", "sub_event_type": "Change to group/activity"}
-    if t == "AGREE" and entry is not None and entry.cameo == "057":
+    if t == "AGREE" and ((entry is not None and entry.cameo == "057") or _AGREEMENT.search(text)):
         return {"event_type": "Strategic developments", "sub_event_type": "Agreement"}
     if t == "RETREAT" and ev.mode == "disarm" and ev.contexts and "military" in ev.contexts:
+        if _TRANSFER.search(text):
+            return {"event_type": "Strategic developments", "sub_event_type": "Non-violent transfer of territory"}
         return {"event_type": "Strategic developments", "sub_event_type": "Change to group/activity"}
     return None
 
@@ -194,7 +200,21 @@ def _protest(ev: Event, text: str, facts: dict[str, Any]) -> dict[str, str]:
     return {"event_type": "Protests", "sub_event_type": "Peaceful protest"}
 
 
+_AGREEMENT = re.compile(r"\b(?:cease-?fires?|truces?|peace (?:deal|agreement|accord)|agreements?|accords?|deals?|"
+                        r"treat(?:y|ies)|pacts?|armistice)\b", re.I)
+_TRANSFER = re.compile(r"\bwithdr[ae]w\w* from\b|\bpull(?:ed)? out of\b|\bin the hands of\b|\bhanded over\b|"
+                       r"\bhand(?:ed|ing)? (?:it )?over\b|\btook over (?:the )?(?:positions|base|town)|\bevacuat\w+ "
+                       r"(?:the )?(?:base|town|positions)", re.I)
+_SEXUAL = re.compile(r"\brap(?:e|ed|es|ing|ists?)\b|\bgang-?raped\b|\bsexual(?:ly)? (?:assault|abus|violen|exploit)"
+                     r"|\bmolest", re.I)
+_ARREST_CUE = re.compile(r"\b(?:arrest\w*|detain\w*|detention|taken into custody|round(?:ed)? up)\b", re.I)
+
+
 def _assault(ev: Event, text: str, facts: dict[str, Any]) -> dict[str, str]:
+    if _SEXUAL.search(text) and not facts.get("weapon") in ("air", "artillery", "ied", "suicide"):
+        return {"event_type": "Violence against civilians", "sub_event_type": "Sexual violence"}
+    if ev._entry is not None and ev._entry.lemma == "raid" and _ARREST_CUE.search(text):
+        return {"event_type": "Strategic developments", "sub_event_type": "Arrests"}
     if facts.get("sexual"):
         return {"event_type": "Violence against civilians", "sub_event_type": "Sexual violence"}
     if facts.get("abduct"):
@@ -262,7 +282,9 @@ def resolve_protest_context(events: list[Event], article: Article | None = None)
             if ev._notes.get("embedded"):
                 continue
             if ev.type == "COERCE" and ev.mode in ("arrest", "police") and on_protesters:
-                p.acled = {"event_type": "Protests", "sub_event_type": "Protest with intervention"}
+                lethal = ev.mode == "police" and _LETHAL_FORCE.search(ev.evidence_text)
+                p.acled = {"event_type": "Protests", "sub_event_type": "Excessive force against protesters"
+                           if lethal else "Protest with intervention"}
                 ev.acled = None
             elif ev.type == "ASSAULT" and not by_protesters and on_protesters and _LETHAL_FORCE.search(
                     ev.evidence_text) and _side_armed(ev.source):
