@@ -199,6 +199,12 @@ def _has_neg(tok: Any, cues: Cues) -> bool:
                for c in tok.children)
 
 
+def _quoted(tok: Any) -> bool:
+    """The token stands inside quotation marks of its sentence (an odd number of marks before it)."""
+    marks = sum(1 for x in tok.doc[:tok.i] if x.text in ('"', _QUOTE_OPEN, _QUOTE_CLOSE, "``", "''"))
+    return marks % 2 == 1
+
+
 def _subject(tok: Any) -> Any:
     for c in tok.children:
         if c.dep_ in ("nsubj", "nsubjpass"):
@@ -314,7 +320,7 @@ def _local_checks(node: Any, f: Finding, cues: Cues, *, with_neg: bool = True) -
         if _has_neg(node, cues):
             f.remove("negated", f"not {node.text}")
         for c in node.children:
-            if c.dep_ in ("nsubj", "nsubjpass", "dobj") and _negative_phrase(c, cues):
+            if c.dep_ in ("nsubj", "nsubjpass", "dobj") and _negative_phrase(c, cues) and not _quoted(c):
                 f.remove("negated", f"{c.text} {node.text}")
     modal = _modal_status(node, cues)
     if modal is not None and modal[1] == "would":
@@ -402,7 +408,7 @@ def analyse(doc: Any, i: int, cues: Cues) -> Finding:
     _local_checks(node, f, cues)
     if node.i != t.i and t.pos_ not in ("NOUN", "PROPN"):
         _local_checks(t, f, cues)
-    in_subject = False  # the path went through a subject: the governor does not govern the event
+    modifier = False  # the path went through a relative clause or modifier ("an attack, killing nine")
     speaker_found = False
     while node.head.i != node.i:
         rel, h = node.dep_, node.head
@@ -421,7 +427,6 @@ def analyse(doc: Any, i: int, cues: Cues) -> Finding:
             if h.tag_ in ("VBZ", "VBP") and _lemma(h) not in cues.words["light_verbs"] and any(
                     c.dep_ == "dobj" for c in h.children):  # "sanctions hurt families", not "protests spread"
                 f.cues.append("present-subject:" + h.text)
-            in_subject = True
             node = h
             continue
         if h.pos_ == "ADP" or rel in ("pobj", "pcomp"):
@@ -435,13 +440,16 @@ def analyse(doc: Any, i: int, cues: Cues) -> Finding:
             node = h
             continue
         if rel in ("relcl", "acl", "appos", "compound", "amod", "nmod"):
+            # "claims that its forces shelled ..." is the content of the claim, not a modifier
+            if _lemma(h) not in cues.words["claim_nouns"]:
+                modifier = modifier or rel in ("relcl", "acl", "appos")
             node = h
             continue
         # h governs the event (complement, object, clause modifier)
         if h.pos_ in ("NOUN", "PROPN"):
             _governing_noun(h, rel, f, cues)
         else:
-            speaker_found |= _governing_verb(h, node, rel, f, cues, in_subject)
+            speaker_found |= _governing_verb(h, node, rel, f, cues, modifier)
         node = h
     _root_attachments(doc, t, f, cues, speaker_found)
     return f
@@ -464,8 +472,12 @@ def _governing_noun(h: Any, rel: str, f: Finding, cues: Cues) -> None:
         f.add("uncertain", "hedged " + lemma)
 
 
-def _governing_verb(h: Any, node: Any, rel: str, f: Finding, cues: Cues, in_subject: bool) -> bool:
-    """Apply the semantics of a verb that governs the event; True when it names a speaker."""
+def _governing_verb(h: Any, node: Any, rel: str, f: Finding, cues: Cues, modifier: bool) -> bool:
+    """Apply the semantics of a verb that governs the event; True when it names a speaker.
+
+    `modifier`: the event only modifies what the verb governs ("foiled an attack, killing nine"):
+    denial and negative verbs then say nothing about it; attribution still does.
+    """
     lemma = _lemma(h)
     prt = {_low(c) for c in h.children if c.dep_ == "prt"}
     negated_gov = _has_neg(h, cues)
@@ -482,6 +494,8 @@ def _governing_verb(h: Any, node: Any, rel: str, f: Finding, cues: Cues, in_subj
             c.dep_ == "mark" and _low(c) in cues.words["conditional_marks"] for c in node.children):
         f.add("hypothetical", "if-clause")
     if rel == "advcl":
+        return False
+    if modifier and (lemma in cues.words["denial_verbs"] or lemma in cues.words["negative_governors"]):
         return False
     if lemma in cues.words["denial_verbs"]:
         if not negated_gov:
@@ -528,8 +542,6 @@ def _governing_verb(h: Any, node: Any, rel: str, f: Finding, cues: Cues, in_subj
     if lemma in cues.words["hedge_governors"]:
         f.add("uncertain", lemma)
         return False
-    if lemma in cues.words["evaluative_verbs"] and rel in ("dobj", "ccomp") and h.pos_ == "VERB":
-        f.cues.append("evaluative:" + lemma)
     return False
 
 
