@@ -138,6 +138,31 @@ def weapon_of(ev: Event, text: str) -> str | None:
     return str(w) if w else None
 
 
+_BACKGROUND_PREPS = {"after", "following", "before", "since", "despite", "amid", "ago", "unlike"}
+
+
+def clause_text(ev: Event, article: Article | None) -> str:
+    """The words of the trigger's own clause: background phrases ("two days after airstrikes"),
+    relative clauses and other reported clauses are left out, so their weapons don't leak in."""
+    if article is None or article.sentences is None or ev._trigger_i < 0:
+        return ev.evidence_text
+    doc = article.sentences[ev.sentence_index].doc
+    if doc is None:
+        return ev.evidence_text
+    root = doc[ev._trigger_i]
+    for _ in range(4):  # climb from a nominal trigger to the clause that carries it
+        if root.pos_ == "VERB" or root.dep_ == "ROOT":
+            break
+        root = root.head
+    skip: set[int] = set()
+    for c in root.children:
+        if (c.dep_ == "prep" and c.lower_ in _BACKGROUND_PREPS) or c.dep_ in ("relcl", "ccomp", "parataxis") or (
+                c.dep_ == "advcl" and any(g.lower_ in _BACKGROUND_PREPS for g in c.children if g.dep_ == "mark")):
+            if doc[ev._trigger_i] not in c.subtree:
+                skip.update(t.i for t in c.subtree)
+    return " ".join(t.text for t in root.subtree if t.i not in skip)
+
+
 def classify_acled(ev: Event, article: Article | None = None) -> dict[str, str] | None:
     """ACLED {event_type, sub_event_type} for an event, or None where ACLED would not code it."""
     text = ev.evidence_text
@@ -149,7 +174,7 @@ def classify_acled(ev: Event, article: Article | None = None) -> dict[str, str] 
     if t == "PROTEST":
         return _protest(ev, text, facts)
     if t == "ASSAULT":
-        return _assault(ev, text, facts)
+        return _assault(ev, text, facts, clause_text(ev, article))
     if t == "COERCE":
         if facts.get("territory"):
             return _territory(ev, facts)
@@ -210,7 +235,7 @@ _SEXUAL = re.compile(r"\brap(?:e|ed|es|ing|ists?)\b|\bgang-?raped\b|\bsexual(?:l
 _ARREST_CUE = re.compile(r"\b(?:arrest\w*|detain\w*|detention|taken into custody|round(?:ed)? up)\b", re.I)
 
 
-def _assault(ev: Event, text: str, facts: dict[str, Any]) -> dict[str, str]:
+def _assault(ev: Event, text: str, facts: dict[str, Any], clause: str | None = None) -> dict[str, str]:
     if _SEXUAL.search(text) and not facts.get("weapon") in ("air", "artillery", "ied", "suicide"):
         return {"event_type": "Violence against civilians", "sub_event_type": "Sexual violence"}
     if ev._entry is not None and ev._entry.lemma == "raid" and _ARREST_CUE.search(text):
@@ -219,7 +244,7 @@ def _assault(ev: Event, text: str, facts: dict[str, Any]) -> dict[str, str]:
         return {"event_type": "Violence against civilians", "sub_event_type": "Sexual violence"}
     if facts.get("abduct"):
         return {"event_type": "Violence against civilians", "sub_event_type": "Abduction/forced disappearance"}
-    weapon = weapon_of(ev, text)
+    weapon = weapon_of(ev, clause if clause is not None else text)
     entry = ev._entry
     if weapon in ("artillery", "grenade", "bomb") and (
             (entry is not None and entry.facts.get("armed_clash"))

@@ -127,11 +127,11 @@ def _candidates(tok: Any, lex: Lexicon) -> list[tuple[Entry, Any]]:
     if out:
         return out
     if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
-        entries = lex.lookup(lem, "verb") or lex.lookup(lem, "noun") or lex.lookup(text, "noun")
+        entries = lex.lookup(lem, "verb", text) or lex.lookup(lem, "noun") or lex.lookup(text, "noun")
     elif tok.pos_ in ("NOUN", "PROPN", "ADJ"):
-        entries = lex.lookup(lem, "noun") or lex.lookup(text, "noun")
+        entries = lex.lookup(lem, "noun", text) or lex.lookup(text, "noun")
         if not entries and tok.tag_ in ("NN", "NNS") and tok.dep_ in ("ROOT", "conj", "advcl", "xcomp"):
-            entries = lex.lookup(lem, "verb")
+            entries = lex.lookup(lem, "verb", text)
     else:
         entries = []
     return [(e, tok) for e in entries]
@@ -163,7 +163,21 @@ def _direct_objects(tok: Any, e: Entry) -> list[Any]:
     return out
 
 
+_SPORT = {"match", "goal", "goals", "striker", "league", "cup", "innings", "wicket", "football", "tennis",
+          "midfielder", "defender", "coach", "tournament", "semi-final", "final", "penalty", "scored", "season",
+          "championship", "cricket", "rugby", "basketball", "team", "club", "fixture", "kick-off", "half", "draw",
+          "visitors", "win", "title", "champions", "over", "side"}
+_SPORT_STRONG = {"bowler", "wicket", "innings", "striker", "midfielder", "goalkeeper", "half-time", "scored",
+                 "league", "semi-final", "quarter-final", "batsman", "fixture"}
+
+
 def _constraints_ok(e: Entry, tok: Any, lex: Lexicon) -> bool:
+    if e.type == "ASSAULT" and sum(2 if t.lower_ in _SPORT_STRONG else t.lower_ in _SPORT for t in tok.doc) >= 2:
+        return False  # "the visitors' attack", "struck twice in the second half"
+    if e.not_subject:
+        subj = [c for c in tok.children if c.dep_ in SUBJ]
+        if any(lex.object_class(_lemma(c)) & {e.not_subject} for c in subj):
+            return False
     if e.particle:
         if not any(c.dep_ == "prt" and c.lower_ == e.particle for c in tok.children):
             nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None

@@ -34,6 +34,7 @@ class Entry:
     prep: str | None = None
     object: str | None = None
     not_object: str | None = None
+    not_subject: str | None = None
     facts: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     acled: tuple[str, str] | None = None
     confidence: float = 0.7
@@ -59,7 +60,8 @@ _IRREGULAR = {
     "storm": ["stormed"], "bomb": ["bombed"], "ride": ["rode"], "drive": ["drove", "driven"],
     "catch": ["caught"], "hang": ["hanged", "hung"], "fly": ["flew", "flown"], "stand": ["stood"],
     "draw": ["drew", "drawn"], "undergo": ["underwent"], "forgive": ["forgave", "forgiven"],
-    "upholds": ["upheld"], "uphold": ["upheld"], "stick": ["stuck"], "sweep": ["swept"], "feed": ["fed"],
+    "uphold": ["upheld"], "stick": ["stuck"], "sweep": ["swept"], "feed": ["fed"], "rape": ["raped"],
+    "trade": ["traded"], "fall": ["fell", "fallen"], "pound": ["pounded"],
 }
 
 
@@ -95,14 +97,23 @@ class Lexicon:
         self.cameo = cameo
         self.by_lemma: dict[tuple[str, str], list[Entry]] = defaultdict(list)
         self.multiword: dict[str, list[Entry]] = defaultdict(list)  # last word -> multiword noun entries
+        self.by_surface: dict[tuple[str, str], list[Entry]] = defaultdict(list)
         for e in entries:
             if e.pos == "noun" and " " in e.lemma:
                 self.multiword[e.lemma.split()[-1]].append(e)
             else:
                 self.by_lemma[(e.lemma, e.pos)].append(e)
+                # spelling variants and irregular forms the lemmatiser may leave alone ("retook", "criticised")
+                for form in set(e.also) | set(_IRREGULAR.get(e.lemma, [])) if e.pos == "verb" else set(e.also):
+                    if " " not in form:
+                        self.by_surface[(form.lower(), e.pos)].append(e)
 
-    def lookup(self, lemma: str, pos: str) -> list[Entry]:
-        return self.by_lemma.get((lemma, pos), [])
+    def lookup(self, lemma: str, pos: str, surface: str | None = None) -> list[Entry]:
+        """Entries for a lemma; falls back to known surface forms (spelling variants, irregular pasts)."""
+        found = self.by_lemma.get((lemma, pos), [])
+        if not found and surface is not None:
+            found = self.by_surface.get((surface, pos), [])
+        return found
 
     def object_class(self, lemma: str) -> set[str]:
         """Classes (person, weapon, territory, ...) the noun lemma belongs to."""
@@ -135,6 +146,7 @@ def _validate(raw: list[Any], name: str, schema: dict[str, Any], cameo: CameoTab
             lemma=item["lemma"].lower(), pos=item["pos"], type=item["type"], cameo=item["cameo"],
             mode=item.get("mode"), contexts=tuple(item.get("contexts") or ()), particle=item.get("particle"),
             prep=item.get("prep"), object=item.get("object"), not_object=item.get("not_object"),
+            not_subject=item.get("not_subject"),
             facts=dict(item.get("facts") or {}), acled=tuple(item["acled"]) if item.get("acled") else None,
             confidence=float(item.get("confidence", 0.7)), also=tuple(item.get("also") or ()), source=name,
         ))
