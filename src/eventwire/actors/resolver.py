@@ -1142,23 +1142,11 @@ class Resolver:
                     or (a.actor.id or "").startswith("state:")
                 ):
                     keep = a
-                elif fold(text[a.start : a.end]) in (
-                    "government",
-                    "opposition",
-                    "rebel",
-                    "militia",
-                    "army",
-                    "police",
-                    "military",
-                    "security",
-                    "regime",
-                ) and folded[max(0, a.start - 5) : a.start].endswith("anti-"):
+                else:  # "anti-government protesters", "opposition fighters": the last noun is the head
                     keep = b
-                else:
-                    keep = b
-                act = keep.actor
-                assert act is not None
-                return _relabel(a.start, b.end, text, act, keep.entry, "term")
+                kept = keep.actor
+                assert kept is not None
+                return _relabel(a.start, b.end, text, kept, keep.entry, "term")
         # "Bosnian Serbs": an ethnic group (another country's demonym) living in the adjective's country
         if a.how == "adj" and b.how == "demonym" and a_country and not g and b.actor.country != a_country:
             return _Span(
