@@ -63,7 +63,8 @@ _COMMON = {
     "civilians", "workers", "students", "teachers", "farmers", "traders", "drivers", "women", "children",
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "home", "house",
     "school", "market", "mosque", "prison", "station", "airport", "centre", "center", "square",
-    "zone", "hills", "hill", "valley", "wadi", "avenue", "highway", "bridge", "park",
+    "zone", "hills", "hill", "valley", "wadi", "avenue", "highway", "bridge", "park", "molotov", "ali", "hat",
+    "bar", "human", "western", "eastern", "northern", "southern", "lac", "cerro", "barangay", "terminal",
     "strike", "attack", "clash", "protest", "riot", "rally", "video", "report", "reports",
 }
 _ACTOR_VERBS = {"say", "tell", "announce", "accuse", "warn", "deny", "reject", "urge", "call", "demand",
@@ -321,7 +322,7 @@ def _score(m: Mention, ci: int, gaz: Gazetteer, share: dict[str, float],
     elif kind == "admin2":
         s -= 0.8
     if norm(e[NAME]) == m.key:
-        s += 0.6
+        s += 0.3
     s += 5.0 * share.get(e[ISO3], 0.0)
     for q in m.quals:
         s += _qual_match(e, q, gaz)
@@ -352,11 +353,19 @@ def resolve(mentions: list[Mention], evidence: Counter[str], gaz: Gazetteer) -> 
             ev[next(iter(isos))] += 0.25 if m.in_actor else 0.5
     share = shares(ev)
     anchors: list[tuple[float, float]] = []
+    own: dict[int, tuple[str, float]] = {}  # each mention's own first-pass vote, left out of its own context
+    ev2: Counter[str] = Counter()
     for rnd in range(2):
         for m in mentions:
+            ctx = share
+            if rnd and id(m) in own:
+                iso, w = own[id(m)]
+                tot = sum(ev2.values()) + 1.0 - w
+                ctx = dict(share)
+                ctx[iso] = (ev2[iso] - w) / tot if tot > 0 else 0.0
             best, bs = None, -1e9
             for c in m.cands:
-                sc = _score(m, c, gaz, share, anchors if rnd else [])
+                sc = _score(m, c, gaz, ctx, anchors if rnd else [])
                 if sc > bs:
                     best, bs = c, sc
             m.best, m.score = best, bs
@@ -368,7 +377,9 @@ def resolve(mentions: list[Mention], evidence: Counter[str], gaz: Gazetteer) -> 
                     continue
                 e = gaz.entries[m.best]
                 if e[ISO3] and not m.in_actor:
-                    ev2[e[ISO3]] += 1.0 if m.strong else 0.5
+                    w = 1.0 if m.strong else 0.5
+                    ev2[e[ISO3]] += w
+                    own[id(m)] = (e[ISO3], w)
                 if e[KIND] in ("city", "curated") and e[LAT] is not None and m.strong:
                     pts.append((e[LAT], e[LON]))
             share = shares(ev2)
@@ -387,6 +398,10 @@ def resolve(mentions: list[Mention], evidence: Counter[str], gaz: Gazetteer) -> 
         if m.best is None or not m.quals:
             continue
         main = gaz.entries[m.best]
+        if main[KIND] == "city" and main[POP] < 20000 and any(
+                q.best is not None and gaz.entries[q.best][ISO3] != main[ISO3] for q in m.quals):
+            m.best = None  # "Martinez (Buenos Aires)": a village reading abroad loses to a clear qualifier
+            continue
         agree = False
         for q in m.quals:
             same = [c for c in q.cands if gaz.entries[c][ISO3] == main[ISO3]]
