@@ -153,3 +153,28 @@ def test_stage_fills_mentions(resolver) -> None:
     assert a.mentions is not None
     assert any(m.actor.country == "KEN" and m.actor.sector == "COP" for m in a.mentions)
     assert all(text[m.start:m.end] == m.actor.text for m in a.mentions)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from eventwire.nlp import load_model
+
+    try:
+        return load_model(None)
+    except Exception as exc:  # noqa: BLE001 - the model is an optional install for this test
+        pytest.skip(f"spaCy model not available: {exc}")
+
+
+def test_parse_decides_capital_metonymy_and_keeps_unknown_names(resolver, nlp) -> None:
+    actor_s = "Moscow rejected the proposal on Monday."
+    place_s = "The delegation arrived in Moscow on Monday."
+    for text, want in ((actor_s, "state:RUS:GOV"), (place_s, None)):
+        a = Article(id="a", text=text)
+        got = [m.actor.id for m in resolver.find_mentions(text, 0, 0, a, doc=nlp(text))]
+        assert (want in got) if want else ("state:RUS:GOV" not in got), (text, got)
+    text = "The Qarvani Solidarity Council accused Jordan of breaking the truce."
+    a = Article(id="b", text=text)
+    ms = resolver.find_mentions(text, 0, 0, a, doc=nlp(text))
+    unknown = [m.actor for m in ms if m.actor.id is None]
+    assert any("Qarvani" in u.name for u in unknown)
+    assert any(m.actor.country == "JOR" for m in ms)

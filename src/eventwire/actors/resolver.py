@@ -1063,7 +1063,24 @@ class Resolver:
                 out[-1] = merged
             else:
                 out.append(sp)
-        # a lone generic agent after "pro-": pro-Iran militants handled in _merge; lone patron words stay
+        # "US and British forces": the first adjective shares the head noun of the second compound
+        for i in range(len(out) - 1):
+            a, b = out[i], out[i + 1]
+            if (
+                a.how in ("adj", "name")
+                and a.actor is not None
+                and a.actor.kind == "state"
+                and a.actor.country
+                and b.how == "term"
+                and b.entry is not None
+                and b.entry.type == "agent"
+                and b.actor is not None
+                and b.actor.country
+                and b.actor.country != a.actor.country
+                and folded[a.end : b.start].strip() in ("and", "or", ",", "and the")
+            ):
+                actor = self._agent_actor(b.entry, text[a.start : a.end], a.actor.country, ctx, explicit=True)
+                out[i] = _Span(a.start, a.end, [], actor=actor, entry=b.entry, how="term")
         return out
 
     def _merge(
