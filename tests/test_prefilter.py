@@ -23,8 +23,15 @@ def _lexicon() -> Lexicon:
         Entry("car bomb", "noun", "ASSAULT", "183"),
         Entry("peace talks", "noun", "CONSULT", "046"),
         Entry("meet", "verb", "CONSULT", "043", also=("get-together",)),
+        Entry("sit - in", "noun", "PROTEST", "141"),
+        Entry("take", "verb", "COERCE", "173", object="territory"),
+        Entry("take", "verb", "COERCE", "181", object="person"),
+        Entry("set", "verb", "ASSAULT", "180", object="fire"),
+        Entry("go", "verb", "PROTEST", "143", prep="on", object="labour"),
     ]
-    return Lexicon(entries, {}, load_cameo())
+    objects = {"territory": {"village", "town", "city"}, "person": {"hostage", "child", "man"},
+               "fire": {"fire", "blaze"}, "labour": {"strike"}}
+    return Lexicon(entries, objects, load_cameo())
 
 
 def _nlp():
@@ -55,11 +62,16 @@ def pf() -> Prefilter:
     "Thousands of students are rallying in the capital.",
     "Opposition supporters rallied again on Friday.",
     "The rebels fought for the bridge until nightfall.",
-    "A car-bomb exploded near the market.",
-    "Several bombs were found in a parked car.",
+    "Two car bombs exploded near the market.",
+    "Police defused a CAR   BOMB outside the court.",
+    "Hundreds joined the sit-in outside the ministry.",
     "The delegations resumed peace\n   talks in Geneva.",
     "A brief get-together of the two envoys was held.",
     "\u201cAttack!\u201d the commander shouted.",
+    "Rebels took three villages overnight.",
+    "Gunmen took several men hostage.",  # plural object "men" lemmatises to man
+    "Youths set two cars on fire.",
+    "Dock workers went on strike on Monday.",
 ])
 def test_trigger_forms_are_candidates(pf: Prefilter, text: str) -> None:
     assert pf.is_candidate(text)
@@ -70,9 +82,19 @@ def test_trigger_forms_are_candidates(pf: Prefilter, text: str) -> None:
     "Counterattacking is a football term.",  # no trigger at a word boundary
     "The bombastic speech lasted an hour.",
     "Shares in the retailer closed higher.",
+    "Several bombs were found in a parked car.",  # only the multiword "car bomb" is a trigger here
+    "The army took the long road north.",  # "take" needs an object of class territory/person
+    "Officials set the date for the vote.",  # "set" needs an object of class fire
+    "The union said members would go home early.",  # "go" needs "on" and a labour object
 ])
 def test_sentences_without_trigger_forms_are_dropped(pf: Prefilter, text: str) -> None:
     assert not pf.is_candidate(text)
+
+
+def test_reported_obligation_is_a_candidate(pf: Prefilter) -> None:
+    """The events stage codes "X said Y must ..." as a REQUEST without any lexicon trigger."""
+    assert pf.is_candidate("The envoy said the government must release the detainees.")
+    assert pf.is_candidate("Opposition leaders insisted that the vote should be postponed.")
 
 
 def test_empty_lexicon_keeps_nothing() -> None:
@@ -84,22 +106,39 @@ _FILLER = ["the", "officials", "said", "on", "monday", "in", "a", "statement", "
            "after", "weeks", "of", "tension", "local", "residents", "reported", "heavy", "rain"]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
     before=st.lists(st.sampled_from(_FILLER), max_size=8),
     after=st.lists(st.sampled_from(_FILLER), max_size=8),
+    entry_index=st.integers(min_value=0),
     form_index=st.integers(min_value=0),
     left=st.sampled_from(["", " ", "(", "\"", "-", "\u2014", "\n"]),
     right=st.sampled_from(["", " ", ".", ",", "'s", ")", "-", "!"]),
     upper=st.booleans(),
 )
-def test_any_surface_form_anywhere_is_a_candidate(before: list[str], after: list[str], form_index: int,
-                                                  left: str, right: str, upper: bool) -> None:
+def test_any_trigger_form_with_its_needs_is_a_candidate(before: list[str], after: list[str], entry_index: int,
+                                                        form_index: int, left: str, right: str,
+                                                        upper: bool) -> None:
+    from eventwire.lexicon import _inflections
+
     lex = _lexicon()
-    forms = sorted(lex.surface_forms())
+    entry = lex.entries[entry_index % len(lex.entries)]
+    forms = sorted(_inflections(entry.lemma, entry.pos) | set(entry.also))
     form = forms[form_index % len(forms)]
-    text = " ".join(before) + " " + left + (form.upper() if upper else form) + right + " " + " ".join(after)
+    needs = [w for w in (entry.particle, entry.prep) if w]
+    if entry.object:
+        needs.append(sorted(lex.objects[entry.object])[0])
+    trigger = left + (form.upper() if upper else form) + right
+    text = " ".join(before + [trigger] + needs + after)
     assert Prefilter.build(lex, None).is_candidate(text)
+
+
+def test_constrained_trigger_without_its_needs_is_dropped() -> None:
+    pf = Prefilter.build(_lexicon(), None)
+    assert not pf.is_candidate("They took it.")
+    assert pf.is_candidate("They took the town.")
+    assert not pf.is_candidate("Workers went home after the strike.")  # "on" missing
+    assert pf.is_candidate("Workers went on strike.")
 
 
 @settings(max_examples=100, deadline=None)
@@ -116,7 +155,7 @@ def test_lemmatizer_exceptions_extend_the_patterns(nlp) -> None:
     exc = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_exc")["verb"]
     expected = {form for form, lemmas in exc.items() if set(lemmas) & {"undergo", "slay"}}
     assert expected, "the model's exception table has no entry for these verbs"
-    assert expected <= pats
+    assert expected <= set(pats)
 
 
 _SENTENCES = [
@@ -136,6 +175,8 @@ _SENTENCES = [
     "Negotiators signed an agreement to release prisoners.",
     "Fighting broke out again near the airport overnight.",
     "Share prices rose sharply on the news.",
+    "The foreign minister said the militia must hand over its weapons within a week.",
+    "the bishop added that both sides should return to the negotiating table.",
 ]
 
 
@@ -147,11 +188,12 @@ def _shipped_or_test_lexicon() -> Lexicon:
     return lex if lex.entries else _lexicon()
 
 
-def test_every_token_lemmatised_to_a_trigger_is_kept(nlp) -> None:
-    """Against the real lemmatizer: a sentence holding any token whose lemma is a trigger lemma is kept."""
+def test_every_token_lemmatised_to_an_unconstrained_trigger_is_kept(nlp) -> None:
+    """Against the real lemmatizer: a token lemmatised to a trigger without constraints keeps its sentence."""
     lex = _shipped_or_test_lexicon()
     pf = Prefilter.build(lex, None, nlp=nlp)
-    lemmas = {e.lemma.split()[-1 if e.pos == "noun" else 0] for e in lex.entries}
+    lemmas = {e.lemma for e in lex.entries
+              if " " not in e.lemma and not (e.particle or e.prep or e.object)}
     checked = 0
     for doc in nlp.pipe(_SENTENCES + [s.lower() for s in _SENTENCES]):
         hits = [t.text for t in doc if t.lemma_.lower() in lemmas]
@@ -159,6 +201,23 @@ def test_every_token_lemmatised_to_a_trigger_is_kept(nlp) -> None:
             checked += 1
             assert pf.is_candidate(doc.text), (doc.text, hits)
     assert checked >= 2
+
+
+def test_every_sentence_the_events_stage_codes_is_kept(nlp) -> None:
+    """The property that matters: with the filter off, any sentence that yields an event passes the filter."""
+    from eventwire.config import Config
+    from eventwire.pipeline import Pipeline
+
+    full = Pipeline(Config(prefilter=False))
+    pf = full.resources.prefilter
+    coded = 0
+    for i, text in enumerate(_SENTENCES + [s.lower() for s in _SENTENCES]):
+        events = full.process({"id": f"s{i}", "text": text, "published": "2024-03-01"}).events or []
+        if events:
+            coded += 1
+            assert pf.is_candidate(text), (text, [e.trigger for e in events])
+    if full.resources.lexicon.entries:
+        assert coded >= 3
 
 
 _ARTICLES = [
