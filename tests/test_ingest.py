@@ -226,3 +226,14 @@ def test_full_pipeline_merges_reports_from_two_outlets(tmp_path: Path) -> None:
         ev = st.event_detail(keys.pop())
         assert ev is not None and ev["n_sources"] == 2 and ev["n_mentions"] == len(mentions)
         assert ev["fatalities"] == 5
+
+
+def test_unusable_feeds_are_rejected_not_raised(tmp_path: Path) -> None:
+    from eventwire.fetch import read_feed
+
+    with Fetcher(timeout=2) as f:
+        for body in (b"this is not a feed at all", b"<?xml version='1.0'?><rss><channel><title>x</title>"
+                                                   b"</channel></rss>", b"\x00\x01\x02"):
+            items = list(read_feed(body, "feed-source", f))
+            assert len(items) == 1 and not hasattr(items[0], "text"), items
+            assert items[0].source == "feed-source" and "feed" in items[0].reason
