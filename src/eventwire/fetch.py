@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .io import InputProblem, _looks_binary, html_to_text
+from .io import InputProblem, html_to_text
+from .io import _decode as _decode_file_bytes
 from .model import Article
 
 FEED_SUFFIXES = (".rss", ".atom", ".xml")
@@ -82,17 +83,14 @@ class Fetcher:
 
 
 def _decode(body: bytes, source: str) -> str | InputProblem:
-    if not body.strip():
-        return InputProblem(source, None, "empty input")
-    if _looks_binary(body):
-        return InputProblem(source, None, "binary content, not text")
-    try:
-        return body.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    """Like file input, but web pages that are not UTF-8 get a second chance as Windows-1252."""
+    text = _decode_file_bytes(body, source)
+    if isinstance(text, InputProblem) and text.reason.startswith("invalid UTF-8"):
         try:
             return body.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            return InputProblem(source, None, f"undecodable text at byte {exc.start}")
+        except UnicodeDecodeError:
+            return InputProblem(source, None, f"undecodable text ({text.reason})")
+    return text
 
 
 def page_article(markup: str, url: str, article_id: str | None = None) -> Article | InputProblem:
