@@ -155,7 +155,7 @@ def test_coordinated_actors_become_lists(res: Resources, text: str, type_: str, 
     ("Clashes between the army and rebels continued near the airport.", "army", "rebel"),
     ("The army and the rebels clashed near the airport on Monday.", "army", "rebel"),
     ("Security forces and rebels exchanged fire near the bridge.", "forces", "rebel"),
-    ("Fighting between government troops and militiamen killed six people.", "troops", "milit"),
+    ("Fighting between government troops and militiamen killed six people.", "troops", "militia"),
 ])
 def test_reciprocal_events_put_one_party_on_each_side(res: Resources, text: str, a: str, b: str) -> None:
     ev = one(events_of(text, res), "ASSAULT", text)

@@ -142,25 +142,21 @@ _BACKGROUND_PREPS = {"after", "following", "before", "since", "despite", "amid",
 
 
 def clause_text(ev: Event, article: Article | None) -> str:
-    """The words of the trigger's own clause: background phrases ("two days after airstrikes"),
-    relative clauses and other reported clauses are left out, so their weapons don't leak in."""
+    """The sentence without its background phrases ("two days after airstrikes", "following a
+    bombing"), unless the trigger sits inside one, so their weapons don't leak into this event."""
     if article is None or article.sentences is None or ev._trigger_i < 0:
         return ev.evidence_text
     doc = article.sentences[ev.sentence_index].doc
     if doc is None:
         return ev.evidence_text
-    root = doc[ev._trigger_i]
-    for _ in range(4):  # climb from a nominal trigger to the clause that carries it
-        if root.pos_ == "VERB" or root.dep_ == "ROOT":
-            break
-        root = root.head
+    trigger = doc[ev._trigger_i]
     skip: set[int] = set()
-    for c in root.children:
-        if (c.dep_ == "prep" and c.lower_ in _BACKGROUND_PREPS) or c.dep_ in ("relcl", "ccomp", "parataxis") or (
-                c.dep_ == "advcl" and any(g.lower_ in _BACKGROUND_PREPS for g in c.children if g.dep_ == "mark")):
-            if doc[ev._trigger_i] not in c.subtree:
-                skip.update(t.i for t in c.subtree)
-    return " ".join(t.text for t in root.subtree if t.i not in skip)
+    for t in doc:
+        background = (t.dep_ == "prep" and t.lower_ in _BACKGROUND_PREPS) or (
+            t.dep_ == "advcl" and any(g.lower_ in _BACKGROUND_PREPS for g in t.children if g.dep_ == "mark"))
+        if background and trigger not in t.subtree:
+            skip.update(x.i for x in t.subtree)
+    return " ".join(t.text for t in doc if t.i not in skip)
 
 
 def classify_acled(ev: Event, article: Article | None = None) -> dict[str, str] | None:

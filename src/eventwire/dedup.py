@@ -41,4 +41,37 @@ def dedup_events(article: Article, resources: Resources) -> None:
         counters[e.sentence_index] = n + 1
         e.article_id = article.id
         e.event_id = f"{article.id}:{e.sentence_index}:{n}"
+    for e in kept:
+        _fill_actor_countries(e)
+        _acled_actor_names(e)
     article.events = kept
+
+
+def _fill_actor_countries(e: Event) -> None:
+    """Generic agents ("police", "gunmen") with no country take the country where the event happened."""
+    country = e.location.country if e.location else None
+    if not country:
+        return
+    for a in e.source + e.target:
+        if a.country is None and a.kind == "group" and (a.id is None or a.id.startswith("agent:")):
+            a.country = country
+
+
+_CIVIL_SECTORS = {"CVL", "EDU", "LAB", "MED", "JRN", "AGR", "BUS", "OPP", "REL", "REF", "SOC", None}
+
+
+def _acled_actor_names(e: Event) -> None:
+    """ACLED names the unnamed crowd of a protest or riot "Protesters (Country)" / "Rioters (Country)"."""
+    if not e.acled or e.acled["event_type"] not in ("Protests", "Riots"):
+        return
+    label = "Protesters" if e.acled["event_type"] == "Protests" else "Rioters"
+    for a in e.source:
+        if a.kind == "group" and a.sector in _CIVIL_SECTORS and (a.id is None or a.id.startswith("agent:")):
+            a.name = f"{label} ({_country_name(a.country)})" if a.country else label
+
+
+def _country_name(iso3: str) -> str:
+    import pycountry
+
+    c = pycountry.countries.get(alpha_3=iso3)
+    return getattr(c, "common_name", None) or (c.name if c else iso3)

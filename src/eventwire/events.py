@@ -22,7 +22,7 @@ from typing import Any
 
 from .acled import classify_acled, resolve_protest_context
 from .cameo import QUAD_BY_TYPE
-from .lexicon import Entry, Lexicon
+from .lexicon import Entry, Lexicon, surface_lemmas
 from .model import Actor, Article, Event, Mention, Sentence
 from .resources import Resources
 from .stages import stage
@@ -35,6 +35,12 @@ LIGHT_VERBS = {"launch", "carry", "conduct", "stage", "mount", "hold", "organize
                "announce", "sign", "reach", "make", "resume", "intensify", "step", "wage", "commit", "plan",
                "undertake", "join"}
 ACCUSING_VERBS = {"accuse", "blame", "charge", "hold"}  # "X blamed Y for the attack": Y is the attacker
+_LIGHT_FORMS = surface_lemmas(LIGHT_VERBS | ACCUSING_VERBS | {"take", "participate", "engage", "involve", "go"})
+
+
+def _vlemma(tok: Any) -> str:
+    """A verb's lemma, repaired from its surface form when the lemmatiser got it wrong."""
+    return _LIGHT_FORMS.get(tok.lower_, tok.lemma_.lower())
 TARGET_PREPS = {"on", "against", "at", "upon", "targeting", "into", "toward", "towards", "near"}
 RECIPROCAL = {"clash", "fight", "battle", "skirmish", "exchange", "meet", "agree", "negotiate", "talk",
               "gunfight", "firefight", "shootout", "fighting", "clashes", "confer", "consult", "cooperate",
@@ -215,7 +221,9 @@ def _event_for(tok: Any, ctx: _SentenceContext) -> Event | None:
     if tok.dep_ == "compound" and tok.head.pos_ == "NOUN" and _candidates(tok.head, ctx.lex):
         return None
     entry, first = max(cands, key=lambda c: (_specificity(c[0]), c[0].confidence))
-    is_noun = entry.pos == "noun" or tok.pos_ in ("NOUN", "PROPN")
+    is_noun = entry.pos == "noun" or tok.pos_ in ("NOUN", "PROPN") or (
+        tok.tag_ == "VBG" and tok.dep_ in ("nsubj", "nsubjpass", "dobj") and not any(
+            c.dep_ in ("dobj", "aux") for c in tok.children))  # "Fighting between A and B killed six"
     source, target = (_noun_args(tok, entry, ctx) if is_noun else _verb_args(tok, entry, ctx))
     participant = bool(source or target) or _has_participant(tok, ctx)
     if not participant:
@@ -324,7 +332,9 @@ INTRANSITIVE = {"PROTEST", "MOBILIZE"}
 
 def _verb_args(tok: Any, entry: Entry, ctx: _SentenceContext) -> tuple[list[Actor], list[Actor]]:
     gov = tok.head.head if tok.dep_ == "pcomp" else None
-    if gov is not None and gov.lemma_.lower() in ACCUSING_VERBS and tok.head.lower_ in ("of", "for"):
+    if gov is not None and gov.dep_ in ("dobj", "obj") and _vlemma(gov.head) in ACCUSING_VERBS:
+        gov = gov.head  # "accused [the rebels [of attacking]]"
+    if gov is not None and _vlemma(gov) in ACCUSING_VERBS and tok.head.lower_ in ("of", "for"):
         # "X accused Y of shelling Z": Y is the (alleged) source
         accused = [c for c in gov.children if c.dep_ in ("dobj", "obj")]
         return _actors(accused, ctx), _actors([c for c in tok.children if c.dep_ in ("dobj", "obj")], ctx)
@@ -395,6 +405,8 @@ def _noun_args(tok: Any, entry: Entry, ctx: _SentenceContext) -> tuple[list[Acto
                 between.extend(pobjs)
             elif c.lower_ in TARGET_PREPS | {"with", "targeting"}:
                 target_toks.extend(pobjs)
+            elif c.lower_ == "of" and entry.type in ("ASSAULT", "COERCE"):
+                target_toks.extend(pobjs)  # "shelling of Ukrainian positions", "abduction of three engineers"
             elif c.lower_ == "of" and entry.type == "PROTEST":
                 source_toks.extend(pobjs)
         elif c.dep_ == "acl" and c.lower_ in ("targeting", "against"):
@@ -407,15 +419,15 @@ def _noun_args(tok: Any, entry: Entry, ctx: _SentenceContext) -> tuple[list[Acto
     tok = anchor
     head = tok.head
     # "launched an attack", "staged a protest": the light verb's subject is the source
-    if not source_toks and tok.dep_ in ("dobj", "obj", "attr") and head.lemma_.lower() in LIGHT_VERBS:
+    if not source_toks and tok.dep_ in ("dobj", "obj", "attr") and _vlemma(head) in LIGHT_VERBS:
         subj, passive = _subject(head)
         source_toks = _agent(head) if passive else subj
     # "an attack by X" handled above; "X's attack"; "the attack killed": nominal as subject
     if not source_toks and tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB":
         gov = head.head
-        if gov.lemma_.lower() in ACCUSING_VERBS:
+        if _vlemma(gov) in ACCUSING_VERBS:
             source_toks = [c for c in gov.children if c.dep_ in ("dobj", "obj")]
-        elif gov.lemma_.lower() in LIGHT_VERBS | {"take", "participate", "engage", "involve", "go"}:
+        elif _vlemma(gov) in LIGHT_VERBS | {"take", "participate", "engage", "involve", "go"}:
             subj, passive = _subject(gov)
             source_toks = subj
     source = _actors(source_toks, ctx)
@@ -434,11 +446,17 @@ def _has_participant(tok: Any, ctx: _SentenceContext) -> bool:
             if c.lower_ not in PRONOUNS or c.dep_ in PASS_SUBJ:
                 return True
         if c.dep_ in ("prep", "agent") and c.lower_ in TARGET_PREPS | {"by", "between", "with", "in"}:
-            if any(g.dep_ == "pobj" for g in c.children):
+            if any(g.dep_ == "pobj" and not _is_time(g) for g in c.children):
                 return True
         if c.dep_ in ("compound", "amod") and c.pos_ in ("PROPN", "NOUN"):
             return True
-    if tok.dep_ in ("dobj", "nsubj", "nsubjpass", "pobj") and tok.pos_ == "NOUN":
+    # counted incidents ("observed a total of 18 projectiles near X") are reports of fire on someone
+    if tok.pos_ == "NOUN" and any(c.dep_ == "nummod" for c in tok.children):
+        return True
+    # a nominal trigger that is itself the object of an action verb ("defused a roadside bomb")
+    if tok.pos_ == "NOUN" and ((tok.dep_ == "dobj" and tok.head.pos_ == "VERB") or (
+            tok.dep_ == "pobj" and tok.head.head.pos_ == "VERB") or (
+            tok.dep_ == "nsubj" and any(c.dep_ in ("dobj", "obj") for c in tok.head.children))):
         return True
     return False
 
@@ -511,14 +529,15 @@ def _actor_for(tok: Any, ctx: _SentenceContext) -> list[Actor]:
         res = [actor]
     elif inner_actors:
         res = inner_actors
-    elif tok.lower_ in PRONOUNS and tok.lower_ not in ("they", "he", "she", "them", "him", "her", "who"):
+    elif tok.lower_ in PRONOUNS and tok.lower_ not in ("they", "he", "she", "them", "him", "her", "who", "it"):
         res = []
     else:
         text = span.text
-        if tok.pos_ == "PRON" or tok.lemma_.lower() in NON_ACTOR_HEADS:
-            actor = ctx.kb.resolve_phrase(text, ctx.article) if tok.pos_ == "PRON" else None
+        if (tok.lemma_.lower() in NON_ACTOR_HEADS and tok.pos_ != "PRON") or (
+                tok.pos_ in ("NOUN", "VERB") and not tok.ent_type_ and _candidates(tok, ctx.lex)):
+            actor = None  # an event noun ("the fighting", "the attack") is not a participant
         else:
-            actor = ctx.kb.resolve_phrase(text, ctx.article)
+            actor = ctx.kb.resolve_phrase(text, ctx.article, start=start)
         if actor is not None:
             res = [actor]
     ctx._actor_cache[tok.i] = res
@@ -689,6 +708,8 @@ def _absorb(keep: Event, drop: Event) -> None:
         fk.setdefault(k, v)
     if not keep.source and drop.source:
         keep.source = drop.source
+        if fd.get("armed_clash") and drop.target:  # "fighting between A and B killed six": B is a party too
+            keep.target = drop.target + [a for a in keep.target if a not in drop.target]
     if not keep.target and drop.target:
         keep.target = drop.target
     keep.confidence = max(keep.confidence, drop.confidence)
