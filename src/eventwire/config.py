@@ -25,6 +25,7 @@ class Config:
     statuses: tuple[str, ...] | None = None  # None = keep every status
     actors_files: tuple[Path, ...] = ()  # user actor dictionaries (YAML/CSV/PETRARCH)
     max_article_chars: int = 2_000_000
+    cache_dir: Path | None = None  # compiled indexes (actors, gazetteer); None = $XDG_CACHE_HOME/eventwire
     min_confidence: float = 0.0
 
     def with_options(self, **options: Any) -> Config:

@@ -92,7 +92,7 @@ class Pipeline:
             out = []
             for a in batch:
                 fresh = Article(id=a.id, text=a.text, published=a.published, title=a.title,
-                                url=a.url, source=a.source)
+                                url=a.url, source=a.source, meta=dict(a.meta))
                 try:
                     out.append(self.process(fresh))
                 except Exception as exc:  # noqa: BLE001 - reported per article by the caller
