@@ -76,13 +76,32 @@ def split_paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# "KADUNA, Nigeria - ", "BAGHDAD (Reuters) - ", "GOMA, Congo, May 3 -- ": a wire dateline, not part of the sentence
+_DATELINE = re.compile(r"[A-Z][A-Z.'\- ]{2,40}(?:,\s*[A-Z][\w.' ]{1,40}){0,2}\s*(?:\([^)]{1,40}\)\s*)?"
+                       r"(?:-{1,2}|\u2013|\u2014)\s+")
+
+
+def dateline_end(text: str, start: int) -> int:
+    """Offset where the body starts if the paragraph opens with a dateline, else `start`."""
+    m = _DATELINE.match(text, start)
+    if not m or m.end() >= len(text) or not (text[m.end()].isupper() or text[m.end()] in "\"'\u201c"):
+        return start
+    lead = re.split(r"[,(]", m.group(0), maxsplit=1)[0]
+    return start if any(c.islower() for c in lead) else m.end()
+
+
 @stage("segment", reads=("text",), adds=("paragraphs", "sentences"))
 def segment(article: Article, resources: Resources) -> None:
-    """Split the article into paragraphs and sentences."""
+    """Split the article into paragraphs and sentences (datelines are kept out of the first sentence)."""
     text = article.text
     article.paragraphs = split_paragraphs(text)
     sents: list[Sentence] = []
     for p_index, (ps, pe) in enumerate(article.paragraphs):
+        if p_index == 0:
+            body = dateline_end(text, ps)
+            if body != ps:
+                article.meta["dateline"] = text[ps:body].strip(" -\u2013\u2014")
+                ps = body
         for s, e in split_sentences(text, ps, pe):
             sents.append(Sentence(index=len(sents), start=s, end=e, text=text[s:e], paragraph=p_index))
     article.sentences = sents
