@@ -63,8 +63,8 @@ def test_stdin_text_and_formats_validate() -> None:
 
 
 def test_status_filter_and_unknown_status() -> None:
-    text = ("Rebels attacked a convoy near Goma on Monday. The militia threatened to strike the airport "
-            "if talks fail.").encode()
+    text = (b"Rebels attacked a convoy near Goma on Monday. The militia threatened to strike the airport "
+            b"if talks fail.")
     every = [json.loads(x) for x in run(["--published", "2024-05-15"], stdin=text).stdout.decode().splitlines()]
     kept = [json.loads(x) for x in run(["--published", "2024-05-15", "--status", "asserted"],
                                        stdin=text).stdout.decode().splitlines()]

@@ -222,9 +222,10 @@ def test_check_rejects_wrong_type_subtype_actor_and_country() -> None:
 # ---------------------------------------------------------------- the golden cases
 
 
+_KNOWN = Path(__file__).parent / "golden" / "events_known_failures.txt"
 KNOWN_FAILURES = {
     line.split(":", 1)[0]: line.split(":", 1)[1].strip()
-    for line in (Path(__file__).parent / "golden" / "events_known_failures.txt").read_text(encoding="utf-8").splitlines()
+    for line in _KNOWN.read_text(encoding="utf-8").splitlines()
     if line.strip() and not line.startswith("#")
 }
 

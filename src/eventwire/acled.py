@@ -48,7 +48,8 @@ _CIVILIAN_WORDS = re.compile(
     r"candidates?|councill?ors?|mayor|chief|official|officials|leader|member)\b", re.I)
 _WEAPON_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("suicide", re.compile(r"\bsuicide\b|\bself-detonat|\bsvbied\b|\bblew (him|her)self up", re.I)),
-    ("chemical", re.compile(r"\bchemical\b|\bchlorine\b|\bsarin\b|\bnerve agent|\btoxic (?:gas|substance|chemical)|\bmustard gas|"
+    ("chemical", re.compile(r"\bchemical\b|\bchlorine\b|\bsarin\b|\bnerve agent|\btoxic (?:gas|substance|chemical)|"
+                            r"\bmustard gas|"
                             r"\bpoison(?:ous)? gas|\basphyxia|\bbreathing difficult|\brespiratory (?:problem|symptom)|"
                             r"\bsuffocat|\bgas attack", re.I)),
     ("air", re.compile(r"\bair ?strikes?\b|\bair-strikes?\b|\bairstrikes?\b|\bair raids?\b|\bwarplanes?\b|"
@@ -56,7 +57,8 @@ _WEAPON_WORDS: list[tuple[str, re.Pattern[str]]] = [
                        r"\bbombers?\b|\bgunships?\b|\bfighter planes?\b|\baircraft\b", re.I)),
     ("artillery", re.compile(r"\bshell(?:s|ed|ing)?\b|\bartillery\b|\bmortars?\b|\brockets?\b|\bmissiles?\b|"
                              r"\bhowitzers?\b|\bprojectiles?\b|\bgrad\b|\bmlrs\b|\bkatyusha|\bheavy weapons\b|"
-                             r"\bcannons?\b|\btank fire\b|\banti-tank\b|\batgm\b|\bbombard\w*|\bgrenade launchers?|\bmachine ?guns?\b|"
+                             r"\bcannons?\b|\btank fire\b|\banti-tank\b|\batgm\b|\bbombard\w*|\bgrenade launchers?|"
+                             r"\bmachine ?guns?\b|"
                              r"\brpgs?\b|\brecoilless|\banti-?aircraft|\bheavy weapons|\bexplosions? "
                              r"involving|\bshelled\b|\bmm\b|\d+ ?mm\b", re.I)),
     ("ied", re.compile(r"\bieds?\b|\bimprovised explosive|\broadside\b|\blandmines?\b|\bland mines?\b|"
@@ -232,7 +234,7 @@ _ARREST_CUE = re.compile(r"\b(?:arrest\w*|detain\w*|detention|taken into custody
 
 
 def _assault(ev: Event, text: str, facts: dict[str, Any], clause: str | None = None) -> dict[str, str]:
-    if _SEXUAL.search(text) and not facts.get("weapon") in ("air", "artillery", "ied", "suicide"):
+    if _SEXUAL.search(text) and facts.get("weapon") not in ("air", "artillery", "ied", "suicide"):
         return {"event_type": "Violence against civilians", "sub_event_type": "Sexual violence"}
     if ev._entry is not None and ev._entry.lemma == "raid" and _ARREST_CUE.search(text):
         return {"event_type": "Strategic developments", "sub_event_type": "Arrests"}

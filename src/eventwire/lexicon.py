@@ -88,6 +88,11 @@ def _inflections(lemma: str, pos: str) -> set[str]:
     return out
 
 
+def surface_lemmas(lemmas: set[str]) -> dict[str, str]:
+    """Inflected form -> lemma for a set of verbs (the small model's lemmatiser misses some: "staged")."""
+    return {f: lem for lem in lemmas for f in _inflections(lem, "verb")}
+
+
 class Lexicon:
     """All trigger entries, indexed by (lemma, pos)."""
 
@@ -104,8 +109,9 @@ class Lexicon:
             else:
                 self.by_lemma[(e.lemma, e.pos)].append(e)
                 # spelling variants and irregular forms the lemmatiser may leave alone ("retook", "criticised")
-                for form in set(e.also) | set(_IRREGULAR.get(e.lemma, [])) if e.pos == "verb" else set(e.also):
-                    if " " not in form:
+                forms = set(e.also) | (_inflections(e.lemma, "verb") if e.pos == "verb" else set())
+                for form in forms:
+                    if " " not in form and e not in self.by_surface[(form.lower(), e.pos)]:
                         self.by_surface[(form.lower(), e.pos)].append(e)
 
     def lookup(self, lemma: str, pos: str, surface: str | None = None) -> list[Entry]:

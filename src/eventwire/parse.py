@@ -21,7 +21,7 @@ def parse_batch(articles: list[Article], resources: Resources) -> None:
     if not todo:
         return
     nlp = resources.nlp
-    for s, doc in zip(todo, nlp.pipe([s.text for s in todo], batch_size=resources.config.batch_size)):
+    for s, doc in zip(todo, nlp.pipe([s.text for s in todo], batch_size=resources.config.batch_size), strict=True):
         s.doc = doc
 
 
