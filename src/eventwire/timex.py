@@ -450,9 +450,10 @@ def _assign(article: Article, events: list[Event], grammar: TimexGrammar) -> Non
                     best = key
                     own[id(ev)] = f
     for ev in events:
-        f = own.get(id(ev))
-        if f is None:
+        own_f = own.get(id(ev))
+        if own_f is None:
             continue
+        f = own_f
         s = article.sentences[ev.sentence_index]
         fut = s.doc is not None and 0 <= ev._trigger_i < len(s.doc) and _is_future(s.doc[ev._trigger_i], v)
         date, prec = resolve(f.tx, anchor, fut)

@@ -147,7 +147,7 @@ def _render_events(rows: list[dict[str, Any]], mentions: bool, render_table: Any
         else:
             t.add_column(c, ratio=3 if c == "evidence" else 1, overflow="fold")
     for r, cells in zip(rows, table_rows(rows), strict=True):
-        key = r.get("mention_id") if mentions else r["event_key"]
+        key = str(r.get("mention_id") if mentions else r["event_key"])
         extra = r["event_key"] if mentions else str(r["n_sources"])
         t.add_row(key[:11], *cells, extra[:11])
     Console(file=sys.stdout, width=max(120, Console().width)).print(t)
