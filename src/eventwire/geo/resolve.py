@@ -65,6 +65,7 @@ _COMMON = {
     "school", "market", "mosque", "prison", "station", "airport", "centre", "center", "square",
     "zone", "hills", "hill", "valley", "wadi", "avenue", "highway", "bridge", "park", "molotov", "ali", "hat",
     "bar", "human", "western", "eastern", "northern", "southern", "lac", "cerro", "barangay", "terminal",
+    "colonia", "barrio", "bairro", "jardim", "morro", "vila", "favela", "bab", "pacific", "atlantic",
     "strike", "attack", "clash", "protest", "riot", "rally", "video", "report", "reports",
 }
 _ACTOR_VERBS = {"say", "tell", "announce", "accuse", "warn", "deny", "reject", "urge", "call", "demand",
@@ -217,8 +218,8 @@ def _fragment(text: str, toks: list[tuple[int, int, str, str]], a: int, b: int, 
     if a > 1 and glued(a - 1, text[toks[a - 1][1]:toks[a][0]]):
         return True
     if b < len(toks) and glued(b, text[toks[b - 1][1]:toks[b][0]]):
-        return not any(gaz.entries[c][POP] >= 100000 or gaz.entries[c][KIND] != "city"
-                       for c in gaz.lookup_key(key))
+        return not any((gaz.entries[c][POP] >= 100000 or gaz.entries[c][KIND] != "city")
+                       and norm(gaz.entries[c][NAME]) == key for c in gaz.lookup_key(key))
     return False
 
 
