@@ -65,7 +65,8 @@ _COMMON = {
     "school", "market", "mosque", "prison", "station", "airport", "centre", "center", "square",
     "zone", "hills", "hill", "valley", "wadi", "avenue", "highway", "bridge", "park", "molotov", "ali", "hat",
     "bar", "human", "western", "eastern", "northern", "southern", "lac", "cerro", "barangay", "terminal",
-    "colonia", "barrio", "bairro", "jardim", "morro", "vila", "favela", "bab", "pacific", "atlantic",
+    "ramadan", "mine", "madinat", "colonia", "barrio", "bairro", "jardim", "morro", "vila", "favela", "bab",
+    "pacific", "atlantic",
     "strike", "attack", "clash", "protest", "riot", "rally", "video", "report", "reports",
 }
 _ACTOR_VERBS = {"say", "tell", "announce", "accuse", "warn", "deny", "reject", "urge", "call", "demand",
@@ -127,6 +128,7 @@ _FUNCTION_WORDS = {
     "had", "have", "said", "says", "since", "after", "before", "as", "but", "who", "which", "that", "where",
     "when", "while", "until", "during", "over", "under", "near", "into",
 }
+_ADJ = "adj:"  # evidence key prefix: adjectival country names ("US dollar") weigh in context, not as fallback
 _QUAL_AFTER = re.compile(r"\s*(\(|,\s*[A-Z])")
 
 
@@ -195,6 +197,8 @@ def detect(article: Article, gaz: Gazetteer) -> tuple[list[Mention], Counter[str
                 adjectival = prev not in _STRONG_PREPS and word[:1].islower() and word not in _FUNCTION_WORDS
                 m.in_actor = m.in_actor or adjectival
                 evidence[iso_here] += 0.5 if m.in_actor else 1.0
+                if adjectival:
+                    evidence[_ADJ + iso_here] += 0.5
             mentions.append(m)
     _link_qualifiers(article, mentions)
     return mentions, evidence
@@ -218,7 +222,8 @@ def _fragment(text: str, toks: list[tuple[int, int, str, str]], a: int, b: int, 
     if a > 1 and glued(a - 1, text[toks[a - 1][1]:toks[a][0]]):
         return True
     if b < len(toks) and glued(b, text[toks[b - 1][1]:toks[b][0]]):
-        return not any((gaz.entries[c][POP] >= 100000 or gaz.entries[c][KIND] != "city")
+        big = ("country", "admin1", "curated")
+        return not any((gaz.entries[c][POP] >= 100000 or gaz.entries[c][KIND] in big)
                        and norm(gaz.entries[c][NAME]) == key for c in gaz.lookup_key(key))
     return False
 
@@ -347,7 +352,7 @@ def resolve(mentions: list[Mention], evidence: Counter[str], gaz: Gazetteer) -> 
         tot = sum(ev.values()) + 1.0  # one pseudo-count: a single weak hint is not certainty
         return {k: v / tot for k, v in ev.items()}
 
-    ev = Counter(evidence)
+    ev = Counter({k: v for k, v in evidence.items() if not k.startswith(_ADJ)})
     for m in mentions:  # unambiguous-country mentions count as evidence too
         isos = {gaz.entries[c][ISO3] for c in m.cands if gaz.entries[c][ISO3]}
         if len(isos) == 1:
@@ -371,7 +376,7 @@ def resolve(mentions: list[Mention], evidence: Counter[str], gaz: Gazetteer) -> 
                     best, bs = c, sc
             m.best, m.score = best, bs
         if rnd == 0:
-            ev2 = Counter(evidence)
+            ev2 = Counter({k: v for k, v in evidence.items() if not k.startswith(_ADJ)})
             pts = []
             for m in mentions:
                 if m.best is None:
@@ -455,6 +460,7 @@ class ArticlePlaces:
     mentions: list[Mention]
     share: dict[str, float]
     gaz: Gazetteer
+    fallback: dict[str, float] = field(default_factory=dict)  # evidence fit for a country-level answer
 
     def usable(self) -> list[Mention]:
         return [m for m in self.mentions if m.best is not None and not m.actor and not m.in_actor]
@@ -528,8 +534,8 @@ class ArticlePlaces:
         """The article's main place: its most-mentioned specific place, else its main country."""
         use = self.usable()
         if not use:
-            if self.share:
-                iso = max(self.share, key=lambda k: self.share[k])
+            if self.fallback:
+                iso = max(self.fallback, key=lambda k: self.fallback[k])
                 e = self.gaz.country_entry(iso)
                 return to_place(e, self.gaz) if e else None
             return None
@@ -546,4 +552,9 @@ def analyse(article: Article, gaz: Gazetteer) -> ArticlePlaces:
     for m in mentions:
         s = sents[m.sentence]
         m.actor = _metonymy(m, s.doc, s.start)
-    return ArticlePlaces(mentions, share, gaz)
+    fallback = {k: v - evidence.get(_ADJ + k, 0.0) for k, v in evidence.items() if not k.startswith(_ADJ)}
+    fallback = {k: v for k, v in fallback.items() if v > 0}
+    for m in mentions:
+        if m.best is not None and not m.in_actor and gaz.entries[m.best][ISO3]:
+            fallback[gaz.entries[m.best][ISO3]] = fallback.get(gaz.entries[m.best][ISO3], 0.0) + 1.0
+    return ArticlePlaces(mentions, share, gaz, fallback)
