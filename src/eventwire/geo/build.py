@@ -169,13 +169,13 @@ def build() -> dict[str, Any]:
     for cc, lat, lon, a1, a2 in rg_rows:
         if a2:
             a2pts[(cc, a1, a2)].append((lat, lon))
-    for (cc, a1, a2), pts in a2pts.items():
+    for (cc, a1, a2), a2p in a2pts.items():
         iso3 = iso2to3.get(cc)
         nm = clean_admin(a2)
         if not iso3 or len(nm) < 3:
             continue
         add((nm, iso3, clean_admin(a1) if a1 else None, nm,
-             round(statistics.median(p[0] for p in pts), 4), round(statistics.median(p[1] for p in pts), 4),
+             round(statistics.median(p[0] for p in a2p), 4), round(statistics.median(p[1] for p in a2p), 4),
              None, 0, "region", "admin2"), [nm, a2])
 
     # countries: representative point = median of the country's places (honestly `country` precision)
@@ -186,17 +186,17 @@ def build() -> dict[str, Any]:
     demonyms: dict[str, str] = {}
     for c in countries_raw.values():
         iso3 = c["iso3"]
-        pts = country_pts.get(iso3)
-        lat = round(statistics.median(p[0] for p in pts), 4) if pts else None
-        lon = round(statistics.median(p[1] for p in pts), 4) if pts else None
+        cpts = country_pts.get(iso3)
+        clat = round(statistics.median(p[0] for p in cpts), 4) if cpts else None
+        clon = round(statistics.median(p[1] for p in cpts), 4) if cpts else None
         names = [c["name"]]
         pc = pycountry.countries.get(alpha_3=iso3)
         if pc is not None:
             names += [getattr(pc, a) for a in ("name", "common_name", "official_name") if hasattr(pc, a)]
         names += extra.get(iso3, {}).get("names", [])
         display = extra[iso3]["names"][0] if iso3 in extra else c["name"]
-        country_info[iso3] = (display, lat, lon, c["geonameid"])
-        add((display, iso3, None, None, lat, lon, c["geonameid"], int(c.get("population") or 0),
+        country_info[iso3] = (display, clat, clon, c["geonameid"])
+        add((display, iso3, None, None, clat, clon, c["geonameid"], int(c.get("population") or 0),
              "country", "country"), names)
         for nm in names:
             country_keys.setdefault(norm(nm), iso3)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,10 +132,10 @@ _ADJ = "adj:"  # evidence key prefix: adjectival country names ("US dollar") wei
 _QUAL_AFTER = re.compile(r"\s*(\(|,\s*[A-Z])")
 
 
-def detect(article: Article, gaz: Gazetteer) -> tuple[list[Mention], Counter[str]]:
+def detect(article: Article, gaz: Gazetteer) -> tuple[list[Mention], dict[str, float]]:
     """All toponym mentions in the article, plus country evidence from names, demonyms and cues."""
     mentions: list[Mention] = []
-    evidence: Counter[str] = Counter()
+    evidence: defaultdict[str, float] = defaultdict(float)
     lower_text = not any(c.isupper() for c in article.text[:5000])
     maxn = min(gaz.max_tokens, 6)
     for s in article.sentences or []:
@@ -346,13 +346,13 @@ def _score(m: Mention, ci: int, gaz: Gazetteer, share: dict[str, float],
     return s
 
 
-def resolve(mentions: list[Mention], evidence: Counter[str], gaz: Gazetteer) -> dict[str, float]:
+def resolve(mentions: list[Mention], evidence: dict[str, float], gaz: Gazetteer) -> dict[str, float]:
     """Pick each mention's entry in two passes; returns the article's country shares."""
-    def shares(ev: Counter[str]) -> dict[str, float]:
+    def shares(ev: dict[str, float]) -> dict[str, float]:
         tot = sum(ev.values()) + 1.0  # one pseudo-count: a single weak hint is not certainty
         return {k: v / tot for k, v in ev.items()}
 
-    ev = Counter({k: v for k, v in evidence.items() if not k.startswith(_ADJ)})
+    ev: defaultdict[str, float] = defaultdict(float, {k: v for k, v in evidence.items() if not k.startswith(_ADJ)})
     for m in mentions:  # unambiguous-country mentions count as evidence too
         isos = {gaz.entries[c][ISO3] for c in m.cands if gaz.entries[c][ISO3]}
         if len(isos) == 1:
@@ -360,7 +360,7 @@ def resolve(mentions: list[Mention], evidence: Counter[str], gaz: Gazetteer) -> 
     share = shares(ev)
     anchors: list[tuple[float, float]] = []
     own: dict[int, tuple[str, float]] = {}  # each mention's own first-pass vote, left out of its own context
-    ev2: Counter[str] = Counter()
+    ev2: defaultdict[str, float] = defaultdict(float)
     for rnd in range(2):
         for m in mentions:
             ctx = share
@@ -376,7 +376,7 @@ def resolve(mentions: list[Mention], evidence: Counter[str], gaz: Gazetteer) -> 
                     best, bs = c, sc
             m.best, m.score = best, bs
         if rnd == 0:
-            ev2 = Counter({k: v for k, v in evidence.items() if not k.startswith(_ADJ)})
+            ev2 = defaultdict(float, {k: v for k, v in evidence.items() if not k.startswith(_ADJ)})
             pts = []
             for m in mentions:
                 if m.best is None:
@@ -498,7 +498,7 @@ class ArticlePlaces:
         """The mention closest to the trigger in the dependency tree, preferring locative phrases."""
         s = article.sentences[ev.sentence_index] if article.sentences else None
         doc = s.doc if s is not None else None
-        if doc is None or ev._trigger_i < 0 or ev._trigger_i >= len(doc):
+        if s is None or doc is None or ev._trigger_i < 0 or ev._trigger_i >= len(doc):
             return None
         trig = doc[ev._trigger_i]
         trig_anc = {t.i: d for d, t in enumerate([trig, *trig.ancestors])}
@@ -539,7 +539,7 @@ class ArticlePlaces:
                 e = self.gaz.country_entry(iso)
                 return to_place(e, self.gaz) if e else None
             return None
-        counts = Counter(self._main(m).best for m in use)
+        counts = Counter(b for b in (self._main(m).best for m in use) if b is not None)
         top = max(counts, key=lambda k: (counts[k], -_PREC_RANK.get(self.gaz.entries[k][PREC], 5)))
         return to_place(self.gaz.entries[top], self.gaz)
 
