@@ -375,7 +375,30 @@ def _verb_args(tok: Any, entry: Entry, ctx: _SentenceContext) -> tuple[list[Acto
     # "A and B clashed" -> A vs B
     if not target and len(source) > 1 and _reciprocal(entry):
         source, target = source[:1], source[1:]
+    if not target:
+        target = _complement_target(tok, source, ctx)
     return source, target
+
+
+_COMPLEMENT_DEPS = {"xcomp", "ccomp", "dobj", "prep", "dative", "advcl", "acomp", "oprd", "attr"}
+
+
+def _complement_target(tok: Any, source: list[Actor], ctx: _SentenceContext) -> list[Actor]:
+    """Last resort for a target: the first actor named in the trigger's complements, to its right
+    ("agreed to provide aid for Romania", "promised to continue aid to Mozambique")."""
+    taken = {(a.id, a.name) for a in source}
+    for c in tok.children:
+        if c.i < tok.i or c.dep_ not in _COMPLEMENT_DEPS:
+            continue
+        for t in c.subtree:
+            if t.dep_ in SUBJ and t.head.i != tok.i:
+                continue
+            if t.pos_ not in ("PROPN", "NOUN") or _is_time(t):
+                continue
+            for a in _actor_for(t, ctx):
+                if (a.id, a.name) not in taken and (a.country or a.id):
+                    return [a]
+    return []
 
 
 def _is_time(tok: Any) -> bool:
