@@ -311,9 +311,9 @@ def _subject(tok: Any) -> tuple[list[Any], bool]:
             if cur is tok and passive:
                 return [], True
             return [cur.head], False
-        if cur.dep_ in ("xcomp", "conj", "advcl", "ccomp", "pcomp") and cur.head is not cur:
-            if cur.dep_ == "advcl" and cur.tag_ != "VBG":
-                break
+        if cur.dep_ in ("xcomp", "conj", "advcl", "ccomp", "pcomp", "acomp") and cur.head is not cur:
+            if cur.dep_ == "advcl" and cur.tag_ not in ("VBG", "VB"):
+                break  # "X was killed when ..." clauses have their own subject
             cur = cur.head
             continue
         break
@@ -450,9 +450,13 @@ def _noun_args(tok: Any, entry: Entry, ctx: _SentenceContext) -> tuple[list[Acto
         gov = head.head
         if _vlemma(gov) in ACCUSING_VERBS:
             source_toks = [c for c in gov.children if c.dep_ in ("dobj", "obj")]
-        elif _vlemma(gov) in LIGHT_VERBS | {"take", "participate", "engage", "involve", "go"}:
+        elif (_vlemma(gov) not in _REPORTING | {"condemn", "denounce", "deny", "protest", "criticize",
+                                                "criticise", "investigate", "kill", "injure", "wound", "die"}
+              and head.lower_ not in TARGET_PREPS | {"during", "against"}
+              and not any(e.type in ("ASSAULT", "COERCE") for e, _ in _candidates(gov, ctx.lex))):
+            # "arrived in Amman on a visit", "took part in the protest": the clause's subject acts
             subj, passive = _subject(gov)
-            source_toks = subj
+            source_toks = [] if passive else subj
     source = _actors(source_toks, ctx)
     target = _actors(target_toks, ctx)
     if not target and len(source) > 1 and _reciprocal(entry):
