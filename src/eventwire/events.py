@@ -434,9 +434,14 @@ def _noun_args(tok: Any, entry: Entry, ctx: _SentenceContext) -> tuple[list[Acto
                 source_toks.extend(pobjs)
         elif c.dep_ == "acl" and c.lower_ in ("targeting", "against"):
             target_toks.extend(g for g in c.children if g.dep_ in OBJ)
+    if not between and tok.dep_ in SUBJ | PASS_SUBJ:
+        # "clashes were reported between A and B": the parser hangs "between" on the verb
+        between = [g for c in tok.head.children if c.dep_ == "prep" and c.lower_ == "between"
+                   for g in c.children if g.dep_ == "pobj"]
     if between:
         actors = _actors(between, ctx)
-        return actors[:1], actors[1:]
+        if actors:
+            return actors[:1], actors[1:]
     # "went on a looting spree": the trigger modifies the noun that carries the clause role
     anchor = tok.head if tok.dep_ in ("compound", "amod") and tok.head.pos_ == "NOUN" else tok
     tok = anchor
