@@ -6,7 +6,9 @@ share type, trigger sentence and dyad (e.g. "attacked ... in an attack").
 
 from __future__ import annotations
 
-from .model import Article, Event
+from typing import Any
+
+from .model import Article, Event, Place
 from .resources import Resources
 from .stages import stage
 
@@ -41,10 +43,28 @@ def dedup_events(article: Article, resources: Resources) -> None:
         counters[e.sentence_index] = n + 1
         e.article_id = article.id
         e.event_id = f"{article.id}:{e.sentence_index}:{n}"
+    gaz = resources.gazetteer if "place" in resources.config.stages else None
     for e in kept:
+        if e.location is None and gaz is not None:
+            e.location = _country_from_actors(e, gaz)
         _fill_actor_countries(e)
         _acled_actor_names(e)
     article.events = kept
+
+
+def _country_from_actors(e: Event, gaz: Any) -> Place | None:
+    """No place in the text: a named actor's home country (a national army, a local armed group)
+    is the best available location, at country precision."""
+    from .geo.resolve import to_place
+
+    for a in e.source + e.target:
+        if a.country and (a.kind in ("armed_group", "state") or (a.id or "").startswith("state:")):
+            entry = gaz.country_entry(a.country)
+            if entry is not None:
+                place = to_place(entry, gaz)
+                place.precision = "country"
+                return place
+    return None
 
 
 def _fill_actor_countries(e: Event) -> None:
