@@ -822,7 +822,7 @@ def classify_event(ev: Event, article: Article, resources: Resources, quotes: li
     sent = sents[ev.sentence_index] if 0 <= ev.sentence_index < len(sents) else None
     doc = sent.doc if sent is not None else None
     t = anchor = None
-    if doc is not None and 0 <= ev._trigger_i < len(doc):
+    if sent is not None and doc is not None and 0 <= ev._trigger_i < len(doc):
         f = analyse(doc, ev._trigger_i, cues)
         t = doc[ev._trigger_i]
         anchor = _anchor(t, cues)

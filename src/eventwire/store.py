@@ -555,7 +555,10 @@ class _BatchWriter:
         touched = sorted(self.events)
         if not touched:
             return
-        rows, actor_rows, link_rows, place_rows = [], {}, [], {}
+        rows: list[Any] = []
+        link_rows: list[Any] = []
+        actor_rows: dict[Any, Any] = {}
+        place_rows: dict[Any, Any] = {}
         for ek in touched:
             records = self.events[ek]
             merged = self.merged.get(ek) or merge_records(records)
