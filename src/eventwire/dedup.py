@@ -47,7 +47,7 @@ def dedup_events(article: Article, resources: Resources) -> None:
     for e in kept:
         if e.location is None and gaz is not None:
             e.location = _country_from_actors(e, gaz)
-        _fill_actor_countries(e)
+        _fill_actor_countries(e, gaz)
         _acled_actor_names(e)
     article.events = kept
 
@@ -67,14 +67,29 @@ def _country_from_actors(e: Event, gaz: Any) -> Place | None:
     return None
 
 
-def _fill_actor_countries(e: Event) -> None:
+def _fill_actor_countries(e: Event, gaz: Any) -> None:
     """Generic agents ("police", "gunmen") with no country take the country where the event happened."""
     country = e.location.country if e.location else None
     if not country:
         return
     for a in e.source + e.target:
-        if a.country is None and a.kind == "group" and (a.id is None or a.id.startswith("agent:")):
-            a.country = country
+        if a.kind == "group" and (a.id is None or a.id.startswith("agent:")) and (a.country is None or (
+                a.sector in _LOCAL_SECTORS and gaz is not None and not _names_country(a.text, gaz))):
+            a.country = country  # "protesters" in Baghdad are Iraqi unless the text says otherwise
+
+
+# crowds, residents and unnamed gunmen are local to where the event happened; officials and soldiers
+# may be foreign, so their resolver-given country stands
+_LOCAL_SECTORS = {"CVL", "UAF", "OPP", "EDU", "LAB", "MED", "AGR", "REF", "JRN", "REL", "SOC", "CRM", None}
+
+
+def _names_country(text: str, gaz: Any) -> bool:
+    """Does the mention itself carry a nationality ("Iraqi protesters", "US servicemen")?"""
+    for word in text.replace("-", " ").split():
+        w = word.strip(".,'\"()")
+        if len(w) >= 2 and w[0].isupper() and (w in ("US", "UK", "UAE") or gaz.country_of(w) is not None):
+            return True
+    return False
 
 
 _CIVIL_SECTORS = {"CVL", "EDU", "LAB", "MED", "JRN", "AGR", "BUS", "OPP", "REL", "REF", "SOC", None}

@@ -900,6 +900,9 @@ def _aux_first(t: Any) -> bool:
 def apply_finding(ev: Event, f: Finding, article: Article, resources: Resources, cues: Cues) -> None:
     """Set status, attribution, notes and the confidence adjustment on a kept event."""
     status = f.status()
+    if status == "hypothetical" and ev.type == "THREATEN" and f.conditional_main:
+        # a conditional threat ("threatened a response if ...") is still a threat made now
+        status = "claimed" if f.speaker is not None else "asserted"
     if status == "future" and ev._notes.get("intent"):
         # an intention ("X will support Y", coded AGREE/THREATEN by PLOVER) is itself a present statement
         status = "claimed" if f.speaker is not None else "asserted"
