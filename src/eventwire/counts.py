@@ -691,6 +691,7 @@ def _docs_for(article: Article, resources: Resources) -> dict[int, Any]:
     if todo:
         for s, doc in zip(todo, resources.nlp.pipe([s.text for s in todo]), strict=True):
             docs[s.index] = doc
+            s.doc = doc  # later stages (place, status) read it too; parse once
     return docs
 
 

@@ -79,11 +79,33 @@ class Pipeline:
             for batch in _chunks(arts, batch_size):
                 yield from self._safe_batch(batch)
             return
-        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
-        with ctx.Pool(n_process, initializer=_worker_init, initargs=(self.config,)) as pool:
+        if "fork" in mp.get_all_start_methods():
+            # load once in the parent; forked workers share the model's memory pages copy-on-write
+            self.warm()
+            ctx = mp.get_context("fork")
+            init, args = _worker_adopt, (self,)
+        else:
+            ctx = mp.get_context("spawn")
+            init, args = _worker_init, (self.config,)
+        with ctx.Pool(n_process, initializer=init, initargs=args) as pool:
             chunks = (list(c) for c in _chunks(arts, batch_size))
             for result in pool.imap(_worker_run, chunks):
                 yield from result
+
+    def warm(self) -> None:
+        """Load every resource the configured stages use (before forking workers)."""
+        r = self.resources
+        names = set(self.config.stages)
+        if names & {"parse", "counts", "place", "status"}:
+            r.nlp  # noqa: B018
+        if "parse" in names and self.config.prefilter:
+            r.prefilter  # noqa: B018
+        if names & {"actors", "events", "status"}:
+            r.kb  # noqa: B018
+        if "events" in names:
+            r.lexicon  # noqa: B018
+        if names & {"place", "dedup"}:
+            r.gazetteer  # noqa: B018
 
     def _safe_batch(self, batch: list[Article]) -> list[Article]:
         try:
@@ -125,6 +147,12 @@ _WORKER: Pipeline | None = None
 def _worker_init(config: Config) -> None:
     global _WORKER
     _WORKER = Pipeline(config)
+
+
+def _worker_adopt(pipeline: Pipeline) -> None:
+    """Forked worker: use the parent's already-loaded pipeline (inherited, not pickled)."""
+    global _WORKER
+    _WORKER = pipeline
 
 
 def _worker_run(batch: list[Article]) -> list[Article]:

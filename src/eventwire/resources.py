@@ -52,4 +52,4 @@ class Resources:
     def prefilter(self) -> Any:
         from .prefilter import Prefilter
 
-        return Prefilter.build(self.lexicon, self.kb)
+        return Prefilter.build(self.lexicon, self.kb, nlp=self.nlp)
