@@ -79,6 +79,9 @@ class Pipeline:
             for batch in _chunks(arts, batch_size):
                 yield from self._safe_batch(batch)
             return
+        ctx: Any
+        init: Any
+        args: tuple[Any, ...]
         if "fork" in mp.get_all_start_methods():
             # load once in the parent; forked workers share the model's memory pages copy-on-write
             self.warm()
