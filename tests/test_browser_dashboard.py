@@ -117,7 +117,7 @@ def _api(base: str, path: str, **params: Any) -> Any:
     return r.json()
 
 
-def test_dashboard_loads_filters_and_keeps_state_in_url(server: str, browser: Any) -> None:
+def test_dashboard_loads_filters_and_keeps_state_in_url(server: str, browser: Any, tmp_path: Path) -> None:
     pg = Page(browser, server)
     pg.page.goto(server + "/")
     pg.ready()
@@ -130,8 +130,7 @@ def test_dashboard_loads_filters_and_keeps_state_in_url(server: str, browser: An
     assert int(pg.data("#dyad", "periods") or 0) > 0
     assert pg.page.locator("#map path.land").count() > 150  # country outlines drawn from the TopoJSON
     assert pg.page.locator("#rising li").count() >= 1
-    SHOT.parent.mkdir(parents=True, exist_ok=True)
-    pg.page.screenshot(path=str(SHOT), full_page=True)
+    pg.page.screenshot(path=str(tmp_path / "synthetic.png"), full_page=True)
 
     # apply a filter through the form: every panel must follow it
     pg.page.select_option("select[name=country]", "SYR")
@@ -223,3 +222,30 @@ def test_empty_store_renders_without_errors(tmp_path: Path, browser: Any) -> Non
         assert pg.page.locator("#map path.land").count() > 150
         assert pg.errors == [] and pg.offsite == []
         pg.page.close()
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "articles.jsonl"
+
+
+def test_dashboard_on_the_bundled_examples(tmp_path: Path, browser: Any) -> None:
+    """Ingest the bundled example articles with the real pipeline, serve them, and screenshot the dashboard."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "examples.duckdb"
+    proc = subprocess.run([sys.executable, "-m", "eventwire", "ingest", str(EXAMPLES), "--db", str(db)],
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    with serve_subprocess(db) as base:
+        pg = Page(browser, base)
+        pg.page.goto(base + "/")
+        pg.ready()
+        total = _api(base, "/api/events", limit=1)["total"]
+        assert total >= 40  # twelve multi-paragraph articles
+        assert pg.data("#events", "total") == str(total)
+        assert int(pg.data("#map", "points") or 0) >= 8  # the articles cover a dozen countries
+        assert int(pg.data("#network", "edges") or 0) > 0
+        SHOT.parent.mkdir(parents=True, exist_ok=True)
+        pg.page.screenshot(path=str(SHOT), full_page=True)
+        assert not pg.errors, pg.errors
+        assert not pg.offsite, pg.offsite
