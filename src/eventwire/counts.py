@@ -676,26 +676,38 @@ def _previous_event(article: Article, events: list[Event], si: int, para: int, c
     return best
 
 
+def _unparsed_cue_sentences(article: Article) -> list[Any]:
+    """Unparsed sentences with a numeric or casualty cue in paragraphs that hold events
+    (the prefilter may have skipped them, but a count for the event can sit there)."""
+    if not article.events or not article.sentences:
+        return []
+    paras = {article.sentences[e.sentence_index].paragraph for e in article.events}
+    return [s for s in article.sentences if s.doc is None and s.paragraph in paras and _CUE.search(s.text)]
+
+
+def _parse_into(sentences: list[Any], resources: Resources) -> None:
+    """Parse sentences in one batch and keep the parses (later stages read them too)."""
+    if sentences:
+        for s, doc in zip(sentences, resources.nlp.pipe([s.text for s in sentences],
+                                                        batch_size=resources.config.batch_size), strict=True):
+            s.doc = doc
+
+
 def _docs_for(article: Article, resources: Resources) -> dict[int, Any]:
-    """Parses of the sentences counts can come from: parsed ones, plus unparsed sentences with a
-    numeric or casualty cue in paragraphs that hold events (the prefilter may have skipped them)."""
+    """Parses of the sentences counts can come from (parsing the cue sentences still missing)."""
     assert article.sentences is not None
-    paras = {article.sentences[e.sentence_index].paragraph for e in article.events or []}
-    docs: dict[int, Any] = {}
-    todo = []
-    for s in article.sentences:
-        if s.doc is not None:
-            docs[s.index] = s.doc
-        elif s.paragraph in paras and _CUE.search(s.text):
-            todo.append(s)
-    if todo:
-        for s, doc in zip(todo, resources.nlp.pipe([s.text for s in todo]), strict=True):
-            docs[s.index] = doc
-            s.doc = doc  # later stages (place, status) read it too; parse once
-    return docs
+    _parse_into(_unparsed_cue_sentences(article), resources)
+    return {s.index: s.doc for s in article.sentences if s.doc is not None}
 
 
-@stage("counts", reads=("events", "sentences.doc"), adds=("events.counts",))
+def _extract_counts_batch(articles: list[Article], resources: Resources) -> None:
+    """Batch form: parse every article's missing cue sentences in one `nlp.pipe`, then count."""
+    _parse_into([s for a in articles for s in _unparsed_cue_sentences(a)], resources)
+    for a in articles:
+        extract_counts(a, resources)
+
+
+@stage("counts", reads=("events", "sentences.doc"), adds=("events.counts",), batch=_extract_counts_batch)
 def extract_counts(article: Article, resources: Resources) -> None:
     """Fill fatalities (with qualifier), injured, arrested and size of each event."""
     if not article.events or not article.sentences:
