@@ -48,11 +48,13 @@ def render_table(events: Iterable[Event | dict[str, Any]], out: IO[str], title: 
     from rich.table import Table
 
     t = Table(title=title, show_lines=True, expand=True)
-    for col, kw in (("date", {"no_wrap": True}), ("type", {}), ("source", {}), ("target", {}),
-                    ("place", {}), ("killed", {"justify": "right"}), ("status", {}),
-                    ("evidence", {"ratio": 3})):
+    narrow = {"max_width": 20, "overflow": "fold"}
+    for col, kw in (("date", {"no_wrap": True, "min_width": 10}), ("type", narrow), ("source", narrow),
+                    ("target", narrow), ("place", {"max_width": 18, "overflow": "fold"}),
+                    ("killed", {"justify": "right"}), ("status", {"max_width": 12}),
+                    ("evidence", {"ratio": 1, "min_width": 40, "overflow": "fold"})):
         t.add_column(col, **kw)  # type: ignore[arg-type]
     for row in table_rows(events):
         t.add_row(*row)
-    width = Console().width if out.isatty() else 160
+    width = Console().width if out.isatty() else 200
     Console(file=out, width=max(100, width)).print(t)
