@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from .deptree import tree_distance
 from .model import Article, Event
 from .resources import Resources
 from .stages import stage
@@ -433,21 +434,6 @@ def _zero_counts(doc: Any, v: CountVocab) -> list[CountMention]:
 # ---------------------------------------------------------------- attaching counts to events
 
 
-def _path(tok: Any) -> list[Any]:
-    p = [tok]
-    while p[-1].head.i != p[-1].i and len(p) < 100:
-        p.append(p[-1].head)
-    return p
-
-
-def _distance(a: Any, b: Any) -> int:
-    pa = {t.i: n for n, t in enumerate(_path(a))}
-    for n, t in enumerate(_path(b)):
-        if t.i in pa:
-            return pa[t.i] + n
-    return 100
-
-
 def _compatible(ev: Event, cat: str) -> int:
     """0 = the natural owner of this count, 1 = acceptable, 2 = never."""
     if cat == "arrested":
@@ -590,7 +576,7 @@ def assign_counts(article: Article, docs: dict[int, Any], v: CountVocab) -> None
                 comp = _compatible(ev, m.category)
                 if comp == 2:
                     continue
-                dist = _distance(doc[ev._trigger_i], m.anchor)
+                dist = tree_distance(doc[ev._trigger_i], m.anchor)
                 key = (dist + 2 * comp, comp, abs(ev._trigger_i - m.anchor.i))
                 if best is None or key < best:
                     best, owner = key, ev

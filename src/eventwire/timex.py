@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from .deptree import tree_distance
 from .model import Article, Event
 from .resources import Resources
 from .stages import stage
@@ -353,22 +354,6 @@ def _year_tokens(doc: Any) -> set[int]:
         if ent.label_ == "DATE":
             out.update(tok.idx for tok in ent)
     return out
-
-
-def _path_to_root(tok: Any) -> list[Any]:
-    path = [tok]
-    while path[-1].head.i != path[-1].i and len(path) < 100:
-        path.append(path[-1].head)
-    return path
-
-
-def tree_distance(a: Any, b: Any) -> int:
-    """Number of dependency edges between two tokens of one parse."""
-    pa = {t.i: n for n, t in enumerate(_path_to_root(a))}
-    for n, t in enumerate(_path_to_root(b)):
-        if t.i in pa:
-            return pa[t.i] + n
-    return 100
 
 
 def _timex_root(doc: Any, t: Timex) -> Any:
