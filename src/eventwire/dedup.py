@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import acled_actors
 from .model import Article, Event, Place
 from .resources import Resources
 from .stages import stage
@@ -48,7 +49,8 @@ def dedup_events(article: Article, resources: Resources) -> None:
         if e.location is None and gaz is not None:
             e.location = _country_from_actors(e, gaz)
         _fill_actor_countries(e, gaz)
-        _acled_actor_names(e)
+    if "actors" in resources.config.stages:
+        acled_actors.apply(kept, resources.kb.country_name)
     article.events = kept
 
 
@@ -90,23 +92,3 @@ def _names_country(text: str, gaz: Any) -> bool:
         if len(w) >= 2 and w[0].isupper() and (w in ("US", "UK", "UAE") or gaz.country_of(w) is not None):
             return True
     return False
-
-
-_CIVIL_SECTORS = {"CVL", "EDU", "LAB", "MED", "JRN", "AGR", "BUS", "OPP", "REL", "REF", "SOC", None}
-
-
-def _acled_actor_names(e: Event) -> None:
-    """ACLED names the unnamed crowd of a protest or riot "Protesters (Country)" / "Rioters (Country)"."""
-    if not e.acled or e.acled["event_type"] not in ("Protests", "Riots"):
-        return
-    label = "Protesters" if e.acled["event_type"] == "Protests" else "Rioters"
-    for a in e.source:
-        if a.kind == "group" and a.sector in _CIVIL_SECTORS and (a.id is None or a.id.startswith("agent:")):
-            a.name = f"{label} ({_country_name(a.country)})" if a.country else label
-
-
-def _country_name(iso3: str) -> str:
-    import pycountry
-
-    c = pycountry.countries.get(alpha_3=iso3)
-    return getattr(c, "common_name", None) or (c.name if c else iso3)

@@ -380,6 +380,11 @@ class Resolver:
                 return self.entries[v.entry]
         return self.entries[vals[0].entry]
 
+    def country_name(self, iso3: str) -> str:
+        """The short name event coders use for a country ("Yemen", "Democratic Republic of Congo")."""
+        e = self.countries.get(iso3)
+        return e.name if e is not None else iso3
+
     def find_mentions(
         self,
         sentence_text: str,
