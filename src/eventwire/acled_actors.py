@@ -12,14 +12,95 @@ words in the article name them) or by renaming a generic crowd, and never drops 
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources as ilr
+from pathlib import Path
+from typing import Any, Protocol
 
 from .model import Actor, Event
 
 # trades and walks of life that ACLED folds into the crowd or the victims
 _CIVIL_SECTORS = {"CVL", "EDU", "LAB", "MED", "JRN", "AGR", "BUS", "OPP", "REL", "REF", "SOC", None}
 _FORCE_SECTORS = {"COP", "MIL"}
+_ARMED = {"COP", "MIL", "REB", "UAF"}
 _INTERVENTION = {"Protest with intervention", "Excessive force against protesters"}
+
+_FIGHTING = {"Battles", "Explosions/Remote violence"}
+
+
+class Names(Protocol):
+    """What the conventions need from the knowledge base (the actor resolver provides both)."""
+
+    def country_name(self, iso3: str) -> str: ...
+
+    def actor_for_id(self, actor_id: str, text: str = "") -> Actor | None: ...
+
+
+class ConventionError(ValueError):
+    """A conventions data file that does not match its schema."""
+
+
+@dataclass(frozen=True)
+class Theatre:
+    """A front with a standing dyad: unattributed fighting there is between `sides`."""
+
+    id: str
+    country: str
+    admin1: frozenset[str]
+    start: dt.date
+    end: dt.date | None
+    sides: tuple[str, str]
+
+    def covers(self, e: Event) -> bool:
+        loc = e.location
+        if loc is None or loc.country != self.country or not e.date:
+            return False
+        if self.admin1 and (loc.admin1 or "") not in self.admin1:
+            return False
+        try:
+            day = dt.date.fromisoformat(e.date[:10])
+        except ValueError:
+            return False
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@lru_cache(maxsize=1)
+def default_theatres() -> tuple[Theatre, ...]:
+    """The packaged theatres, read once per process (the file is small and never changes at run time)."""
+    return tuple(load_theatres())
+
+
+def _data_dir() -> Path:
+    return Path(str(ilr.files("eventwire") / "data" / "conventions"))
+
+
+def load_theatres(path: Path | None = None) -> list[Theatre]:
+    """Read and validate theatres.yaml; a bad entry raises ConventionError naming file and entry."""
+    import jsonschema
+    import yaml
+
+    path = path or _data_dir() / "theatres.yaml"
+    schema = json.loads((_data_dir() / "schema" / "theatres.schema.json").read_text(encoding="utf-8"))
+    raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(raw, list):
+        raise ConventionError(f"{path}: top level must be a list of theatres")
+    validator = jsonschema.Draft202012Validator(schema)
+    out = []
+    for i, item in enumerate(raw):
+        errors = sorted(validator.iter_errors(item), key=lambda err: list(err.path))
+        if errors:
+            ident = item.get("id") if isinstance(item, dict) else item
+            raise ConventionError(f"{path}: theatre {i} ({ident!r}): {errors[0].message}")
+        out.append(Theatre(item["id"], item["country"], frozenset(item.get("admin1") or ()),
+                           dt.date.fromisoformat(item["from"]),
+                           dt.date.fromisoformat(item["to"]) if item.get("to") else None,
+                           (item["sides"][0], item["sides"][1])))
+    return out
+
 
 CountryName = Callable[[str], str]
 
@@ -81,11 +162,47 @@ def _police(country: str | None, country_name: CountryName) -> Actor:
                  "state" if country else "group")
 
 
-def apply(events: list[Event], country_name: CountryName) -> None:
+def _front(e: Event, theatres: tuple[Theatre, ...] | list[Theatre], kb: Names) -> None:
+    """Unattributed fighting on a known front is between that front's two sides: unnamed
+    "troops" or "rebels" become the matching side, and a missing side is added opposite."""
+    th = next((t for t in theatres if t.covers(e)), None)
+    if th is None:
+        return
+    first, second = kb.actor_for_id(th.sides[0]), kb.actor_for_id(th.sides[1])
+    if first is None or second is None:
+        return
+    sides = [first, second]
+    everyone = e.source + e.target
+    if any(a.id not in th.sides and not (_is_generic(a) and a.sector in _ARMED) for a in everyone):
+        return  # someone else is named: not (only) the standing dyad
+    present = {a.id for a in everyone}
+    for group in (e.source, e.target):
+        for k, a in enumerate(group):
+            if a.id in th.sides:
+                continue
+            state_like = a.sector in _FORCE_SECTORS
+            pick = next((s for s in sides if s.id not in present
+                         and (s.id or "").startswith("state:") == state_like), None)
+            pick = pick or next((s for s in sides if s.id not in present), None)
+            if pick is not None:
+                group[k] = Actor(a.text, pick.name, pick.id, pick.country, pick.sector, pick.kind)
+                present.add(pick.id)
+    missing = [s for s in sides if s.id not in present]
+    if not e.source and not e.target:
+        e.source.append(sides[0])
+        e.target.append(sides[1])
+    elif missing:
+        (e.target if e.source else e.source).extend(missing)
+
+
+def apply(events: list[Event], kb: Names, theatres: tuple[Theatre, ...] | list[Theatre] = ()) -> None:
     """Apply the conventions to every ACLED-typed event of one article, in place."""
+    country_name = kb.country_name
     for e in events:
         if not e.acled:
             continue
+        if theatres and e.acled["event_type"] in _FIGHTING:
+            _front(e, theatres, kb)
         etype, sub = e.acled["event_type"], e.acled["sub_event_type"]
         country = _event_country(e)
         if etype == "Protests":

@@ -50,7 +50,7 @@ def dedup_events(article: Article, resources: Resources) -> None:
             e.location = _country_from_actors(e, gaz)
         _fill_actor_countries(e, gaz)
     if "actors" in resources.config.stages:
-        acled_actors.apply(kept, resources.kb.country_name)
+        acled_actors.apply(kept, resources.kb, acled_actors.default_theatres())
     article.events = kept
 
 

@@ -385,6 +385,22 @@ class Resolver:
         e = self.countries.get(iso3)
         return e.name if e is not None else iso3
 
+    def actor_for_id(self, actor_id: str, text: str = "") -> Actor | None:
+        """An actor for a knowledge-base id, including state organs that no country lists
+        explicitly ("state:ARM:MIL" is the Military Forces of Armenia); None for an unknown id."""
+        e = self.by_id.get(actor_id)
+        if e is not None and e.type != "country":
+            kind = e.kind if e.kind in ("state", "organization", "armed_group", "person", "group") else "group"
+            return Actor(text, e.name, e.id, e.country, e.sector, kind)
+        parts = actor_id.split(":")
+        if len(parts) != 3 or parts[0] != "state" or parts[1] not in self.countries:
+            return None
+        organ = next((a for a in self.entries if a.organ and a.sector == parts[2] and a.with_country), None)
+        if organ is None or organ.with_country is None:
+            return None
+        name = organ.with_country.format(country=self.country_name(parts[1]), title="")
+        return Actor(text, name, actor_id, parts[1], parts[2], "state")
+
     def find_mentions(
         self,
         sentence_text: str,
