@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -237,3 +238,44 @@ def test_unusable_feeds_are_rejected_not_raised(tmp_path: Path) -> None:
             items = list(read_feed(body, "feed-source", f))
             assert len(items) == 1 and not hasattr(items[0], "text"), items
             assert items[0].source == "feed-source" and "feed" in items[0].reason
+
+
+def test_long_lived_ingester_keeps_its_seen_keys_across_runs(tmp_path: Path) -> None:
+    """The web API keeps one ingester: a second run must still skip what the first stored and link
+    near-copies of it, from memory, and a failed run must make it re-read the store."""
+    from eventwire.model import Article
+
+    texts = [LEAD,
+             "Rebels shelled the airport road outside the provincial capital overnight, killing three "
+             "soldiers, the army said on Tuesday. A spokesman said the attack came after days of quiet "
+             "along the front and that reinforcements had been sent to the area.",
+             "Thousands of nurses marched through the city centre on Wednesday to demand overdue pay, "
+             "blocking traffic for several hours before dispersing peacefully. Union leaders said the "
+             "strike would continue until the health ministry agreed to talks."]
+    first = [Article(id=f"a{i}", text=t) for i, t in enumerate(texts)]
+    copy = Article(id="copy", text=LEAD.replace("twelve", "ten"))
+    recs = [{"text": t} for t in texts]
+    with Store(tmp_path / "s.duckdb") as st:
+        ing = Ingester(st, Pipeline(SEGMENT_ONLY))
+        s1 = ing.run(first)
+        assert s1.articles == 3
+        s2 = ing.run([Article(id="again", text=recs[1]["text"]), copy])
+        assert (s2.skipped, s2.articles, s2.duplicates) == (1, 0, 1)
+        assert st.counts()["articles"] == 4  # 3 stored + the near-copy, stored as a duplicate row
+
+        class Boom(Exception):
+            pass
+
+        lost = Article(id="lost", text="Flooding cut the coastal highway in two places on Thursday, and the "
+                                       "transport ministry said repairs would take at least a week. Buses "
+                                       "were diverted through the hills, adding hours to the journey.")
+
+        def exploding() -> Iterator[Article]:
+            yield lost
+            raise Boom
+
+        with pytest.raises(Boom):
+            ing.run(exploding())
+        s3 = ing.run([Article(id="again2", text=recs[0]["text"])])
+        assert s3.skipped == 1 and st.counts()["articles"] == 4
+        assert ing.run([lost]).articles == 1  # seen by the failed run but never stored: not skipped

@@ -184,15 +184,33 @@ class Ingester:
         self.hasher = MinHasher()
         self.index = LSHIndex(threshold=self.opts.near_duplicate_threshold)
         self.stopwords = _stopwords()
+        # article keys and MinHash signatures already stored: read once, then kept current by this
+        # ingester (the store's only writer), so a long-lived ingester (the web API's) does not
+        # re-read the whole corpus on every request
+        self._known: set[str] | None = None
+
+    def _load_known(self) -> set[str]:
+        if self._known is None:
+            self._known = self.store.article_keys()
+            self.index = LSHIndex(threshold=self.opts.near_duplicate_threshold)
+            if self.opts.detect_near_duplicates:
+                self.store.load_minhash(self.index)
+        return self._known
 
     def run(self, inputs: Iterable[Article | InputProblem], command: str = "ingest",
             progress: Progress | None = None) -> IngestStats:
         """Ingest everything; returns the totals of this run (rows already stored count as skipped)."""
+        try:
+            return self._run(inputs, command, progress)
+        except BaseException:
+            self._known = None  # what was noted as seen may not have been stored: re-read next time
+            raise
+
+    def _run(self, inputs: Iterable[Article | InputProblem], command: str,
+             progress: Progress | None) -> IngestStats:
         stats = IngestStats()
         run_id = self.store.begin_run(command)
-        known = self.store.article_keys()
-        if self.opts.detect_near_duplicates:
-            self.store.load_minhash(self.index)
+        known = self._load_known()
         pending: deque[StoredArticle | InputProblem] = deque()
         workers = max(1, self.opts.workers)
         # with worker processes the pool reads input in its own thread and would read it all at once;

@@ -232,7 +232,7 @@ def create_app(
         if not token:
             raise ValueError(f"--allow-ingest needs a token in ${TOKEN_ENV}")
     db = Database(db_path, writable=allow_ingest)
-    state: dict[str, Any] = {"pipeline": None}
+    state: dict[str, Any] = {"ingester": None}
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -468,9 +468,9 @@ def _ingest(db: Database, state: dict[str, Any], item: IngestRequest) -> dict[st
             if item.published and it.published is None:
                 it.published = item.published
     with db.write_lock:
-        if state["pipeline"] is None:
-            state["pipeline"] = Pipeline()
-        stats = Ingester(db.store, state["pipeline"]).run(items, command="serve --allow-ingest")
+        if state.get("ingester") is None:  # one ingester for the server's life: keys are read once
+            state["ingester"] = Ingester(db.store, Pipeline())
+        stats = state["ingester"].run(items, command="serve --allow-ingest")
         articles = []
         with db.cursor() as c:
             for art in items:
