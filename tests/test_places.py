@@ -130,3 +130,38 @@ def test_gazetteer_lookup_and_country_terms(resources: Resources) -> None:
     assert gaz.country_of("Iraqi") == "IRQ"
     assert gaz.country_of("DRC") == "COD"
     assert gaz.country_of("Kirkuk") is None
+
+
+def test_curated_alias_rows_all_name_a_registry_place(resources: Resources) -> None:
+    """A row in aliases.jsonl that matches no entry would be silently ignored by the build."""
+    from eventwire.geo.build import ALIAS_KEYS, ISO3, data_dir, read_jsonl, token_key
+
+    gaz = resources.gazetteer
+    for row in read_jsonl(data_dir() / "aliases.jsonl", ALIAS_KEYS):
+        assert any(e[1] == row["iso3"] for e in gaz.lookup(row["name"])), row["name"]
+        for alias in row["aliases"]:
+            assert any(gaz.entries[i][ISO3] == row["iso3"] for i in gaz.lookup_key(token_key(alias))), alias
+
+
+def test_abbreviation_only_counts_in_a_qualifier_slot(resources: Resources) -> None:
+    slot = place_for("A crowd attacked a police post in Rampur village (Chittoor, AP).", "attacked", resources)
+    assert slot.location is not None and slot.location.country == "IND"
+    loose = place_for("AP reported that a crowd attacked a police post on Monday.", "attacked", resources)
+    assert loose.location is None
+
+
+def test_subdivision_missing_from_geonames_still_names_its_country(resources: Resources) -> None:
+    loc = place_for("Gunmen stole cattle near a small village (Central Darfur state) on Sunday.", "stole",
+                    resources).location
+    assert loc is not None and loc.country == "SDN" and loc.precision == "admin1"
+
+
+def test_plain_list_of_cities_is_not_a_qualifier_chain(resources: Resources) -> None:
+    loc = place_for("Crowds marched in Paris, London and Berlin on Saturday.", "marched", resources).location
+    assert loc is not None and loc.country == "FRA"
+
+
+def test_town_abroad_gives_way_to_the_area_that_qualifies_it(resources: Resources) -> None:
+    """A local village spelled like a small foreign town: the trailing province decides the country."""
+    loc = place_for("Troops shelled Hays city (Al Hudaydah) overnight.", "shelled", resources).location
+    assert loc is not None and loc.country == "YEM"

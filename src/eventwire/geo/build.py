@@ -22,7 +22,7 @@ from importlib import resources as ires
 from pathlib import Path
 from typing import Any
 
-from .text import is_latin, norm, variants
+from .text import TOKEN, is_latin, norm, variants
 
 # entry tuple layout (kept as plain tuples so the pickle loads fast)
 NAME, ISO3, ADMIN1, ADMIN2, LAT, LON, GID, POP, PREC, KIND = range(10)
@@ -37,6 +37,24 @@ _A1_SUFFIX = re.compile(
     r"\s+(governorate|province|oblast|oblast'|region|state|department|district|prefecture|county|"
     r"municipality|division|territory|emirate|voivodeship|kray|krai|republic|rayon|raion)$", re.I)
 _ALT_MIN_POP = 1000  # alternate names only for places of at least this population (keeps the index small)
+
+
+_COMPASS = {"nord": "north", "sud": "south", "est": "east", "ouest": "west", "norte": "north", "sur": "south",
+            "oeste": "west", "extreme": "far", "centre": "central", "center": "central", "centro": "central"}
+
+
+_POINTS = {"north", "south", "east", "west", "far", "central", "upper", "lower", "northern", "southern",
+           "eastern", "western"}
+
+
+def _compass(key: str) -> str:
+    """French/Spanish compass words in English, so "Sud-Kivu" meets "South Kivu" when matching names."""
+    return " ".join(_COMPASS.get(w, w) for w in key.split())
+
+
+def token_key(name: str) -> str:
+    """Key of a name as the matcher builds it from text tokens ("J&K" -> "j k")."""
+    return " ".join(norm(t) for t in TOKEN.findall(name))
 
 
 def data_dir() -> Path:
@@ -68,6 +86,18 @@ def read_jsonl(path: Path, required: tuple[str, ...]) -> list[dict[str, Any]]:
 
 CURATED_KEYS = ("name", "aliases", "country", "admin1", "lat", "lon", "precision", "kind")
 COUNTRY_KEYS = ("iso3", "names", "demonyms")
+ALIAS_KEYS = ("iso3", "name", "aliases")
+
+
+_KIND_RANK = {"admin1": 0, "curated": 1, "admin2": 2, "city": 3, "country": 4}
+
+
+def find_entry(entries: list[tuple[Any, ...]], keys: dict[str, list[int]], iso3: str, name: str) -> int | None:
+    """The entry a curated alias row points at: that name in that country, areas before towns."""
+    hits = [i for i in keys.get(norm(name), ()) if entries[i][ISO3] == iso3]
+    if not hits:
+        return None
+    return min(hits, key=lambda i: (_KIND_RANK.get(entries[i][KIND], 5), -entries[i][POP]))
 
 
 def _package_file(pkg: str, *parts: str) -> Path:
@@ -144,10 +174,10 @@ def build() -> dict[str, Any]:
         country_pts[iso3].append((c["latitude"], c["longitude"]))
 
     # admin1 areas: centroid = median of member places; aliases from pycountry subdivisions
-    subs_by_cc: dict[str, list[str]] = defaultdict(list)
+    subs_by_cc: dict[str, list[Any]] = defaultdict(list)
     for s in pycountry.subdivisions:
-        if getattr(s, "parent_code", None) is None:
-            subs_by_cc[s.country_code].append(s.name)
+        subs_by_cc[s.country_code].append(s)
+    matched: dict[str, int] = {}  # ISO 3166-2 code -> admin1 entry
     for (cc, code), pts in members.items():
         if (cc, code) not in a1_name:
             continue
@@ -155,12 +185,19 @@ def build() -> dict[str, Any]:
         lat = statistics.median(p[0] for p in pts)
         lon = statistics.median(p[1] for p in pts)
         names = [name, a1_raw[(cc, code)]]
-        key = norm(name)
+        key = _compass(norm(name))
+        subs = []
         for sub in subs_by_cc.get(cc, ()):
-            sk = norm(clean_admin(sub))
-            if sk == key or (min(len(sk), len(key)) >= 4 and (sk.startswith(key) or key.startswith(sk))) or (
-                    min(len(sk), len(key)) >= 4 and SequenceMatcher(None, sk, key).ratio() >= 0.8):
-                names += [sub, clean_admin(sub)]  # spelling variants: "Wardak" ~ "Vardak", "Ghor" ~ "Ghowr"
+            if getattr(sub, "parent_code", None) is not None:
+                continue
+            sk = _compass(norm(clean_admin(sub.name)))
+            if sk == key or (min(len(sk), len(key)) >= 4 and set(sk.split()) & _POINTS == set(key.split()) & _POINTS
+                             and (sk.startswith(key) or key.startswith(sk)
+                                  or SequenceMatcher(None, sk, key).ratio() >= 0.8)):
+                names += [sub.name, clean_admin(sub.name)]  # spelling variants: "Wardak" ~ "Vardak"
+                subs.append(sub.code)
+        for code3166 in subs:
+            matched.setdefault(code3166, len(entries))
         add((name, iso2to3[cc], name, None, round(lat, 4), round(lon, 4), None,
              sum(p[2] for p in pts), "admin1", "admin1"), names)
 
@@ -177,6 +214,49 @@ def build() -> dict[str, Any]:
         add((nm, iso3, clean_admin(a1) if a1 else None, nm,
              round(statistics.median(p[0] for p in a2p), 4), round(statistics.median(p[1] for p in a2p), 4),
              None, 0, "region", "admin2"), [nm, a2])
+
+    # ISO 3166-2 subdivisions geonames lacks or names differently ("Sud-Kivu", "North East" in Ghana,
+    # Burkina Faso's provinces): their own entries, placed at a same-named town when there is one
+    towns: dict[tuple[str, str], tuple[Any, ...]] = {}
+    for e in entries:
+        if e[KIND] == "city":
+            k = (e[ISO3], norm(e[NAME]))
+            if k not in towns or e[POP] > towns[k][POP]:
+                towns[k] = e
+    by_code = {s.code: s for subs in subs_by_cc.values() for s in subs}
+    for cc, subs in subs_by_cc.items():
+        iso3 = iso2to3.get(cc)
+        if not iso3:
+            continue
+        for sub in subs:
+            if sub.code in matched:
+                continue
+            nm = clean_admin(sub.name)
+            same = [i for k in {norm(nm), norm(sub.name)} for i in keys.get(k, ()) if entries[i][ISO3] == iso3]
+            top = getattr(sub, "parent_code", None) is None
+            areas = [i for i in same if entries[i][KIND] == "admin1"]
+            if top and areas:
+                matched[sub.code] = areas[0]
+                continue
+            if not top and same:
+                continue
+            town = towns.get((iso3, norm(nm)))
+            at = (town[LAT], town[LON]) if town else (None, None)
+            parent = None if top else by_code.get(sub.parent_code)
+            if top:
+                matched[sub.code] = len(entries)
+                add((nm, iso3, nm, None, *at, None, 0, "admin1", "admin1"), [sub.name, nm])
+            elif parent is not None and sub.type.lower() not in ("city", "municipality", "commune"):
+                a1 = clean_admin(parent.name)
+                add((nm, iso3, a1, nm, *at, None, 0, "region", "admin2"), [sub.name, nm])
+
+    # "(Guntur, AP)", "(Nigohan, UP)": ISO 3166-2 letter codes of first-level units, matched only
+    # in a qualifier slot (see resolve.detect); curated abbreviations ("J&K") join them below
+    abbrevs: dict[str, list[int]] = defaultdict(list)
+    for code3166, i in matched.items():
+        suffix = code3166.split("-", 1)[1]
+        if suffix.isalpha() and 2 <= len(suffix) <= 3 and i not in abbrevs[suffix.lower()]:
+            abbrevs[suffix.lower()].append(i)
 
     # countries: representative point = median of the country's places (honestly `country` precision)
     cdir = data_dir()
@@ -208,12 +288,32 @@ def build() -> dict[str, Any]:
             cues.setdefault(norm(d), iso3)
 
     # curated places: win over gazetteer entries of the same name through their kind
+    # towns the registry lacks compete as ordinary towns (by population), not with the curated bonus
+    vague: list[int] = []
     for r in read_jsonl(cdir / "curated.jsonl", CURATED_KEYS):
-        add((r["name"], r["country"], r["admin1"], None, r["lat"], r["lon"], None, 0, r["precision"],
-             "curated"), [r["name"], *r["aliases"]])
+        town = r["kind"] == "town"
+        if r["kind"] == "border" or (r["country"] is None and r["precision"] == "region"):
+            vague.append(len(entries))  # a frontier or sea names no single country's ground
+        add((r["name"], r["country"], r["admin1"], None, r["lat"], r["lon"], None, int(r.get("population", 0)),
+             r["precision"], "city" if town else "curated"), [r["name"], *r["aliases"]])
+
+    # curated spellings of places the registry has under another name ("Hiraan" for "Hiiraan");
+    # abbreviations ("J&K") are only matched in qualifier slots
+    for r in read_jsonl(cdir / "aliases.jsonl", ALIAS_KEYS):
+        target = find_entry(entries, keys, r["iso3"], r["name"])
+        if target is None:
+            continue  # tests report rows that name nothing
+        for alias in r["aliases"]:
+            for kk in {norm(alias), token_key(alias), *variants(norm(alias))}:
+                if is_latin(kk) and target not in keys[kk]:
+                    keys[kk].append(target)
+        for ab in r.get("abbrevs", ()):
+            if target not in abbrevs[token_key(ab)]:
+                abbrevs[token_key(ab)].append(target)
 
     index = {k: tuple(v) for k, v in keys.items()}
     return {
         "entries": entries, "index": index, "countries": country_info, "country_keys": country_keys,
         "demonyms": demonyms, "cues": cues, "max_tokens": max(len(k.split()) for k in index),
+        "abbrevs": {k: tuple(v) for k, v in abbrevs.items()}, "vague": frozenset(vague),
     }

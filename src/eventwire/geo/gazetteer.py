@@ -11,7 +11,7 @@ import hashlib
 import os
 import pickle
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from ..config import Config
 from .build import GID, ISO3, KIND, LAT, LON, NAME, POP, build, data_dir
 from .text import norm
 
-BUILD_VERSION = "6"  # bump when the build logic changes
+BUILD_VERSION = "7"  # bump when the build logic changes
 
 
 @dataclass
@@ -34,6 +34,8 @@ class Gazetteer:
     demonyms: dict[str, str]
     cues: dict[str, str]  # names that imply a country without being a place ("Houthis" -> YEM)
     max_tokens: int
+    abbrevs: dict[str, tuple[int, ...]] = field(default_factory=dict)  # "ap" -> admin1s; qualifier slots only
+    vague: frozenset[int] = frozenset()  # entries naming a frontier or sea ("Line of Control")
 
     def lookup(self, name: str) -> list[tuple[Any, ...]]:
         """Every entry whose name or alias normalises to `norm(name)`."""
@@ -65,6 +67,12 @@ def _fingerprint() -> str:
             h.update(f"{pkg}={metadata.version(pkg)}".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{pkg}=?".encode())
+    here = Path(__file__).parent
+    for src in ("build.py", "text.py"):  # an edited builder or normaliser rebuilds too
+        try:
+            h.update((here / src).read_bytes())
+        except OSError:
+            pass
     for f in sorted(data_dir().glob("*.jsonl")):
         h.update(f.name.encode())
         h.update(f.read_bytes())

@@ -94,6 +94,7 @@ class Mention:
     quals: list[Mention] = field(default_factory=list)  # trailing "X, A" / "X (A, B)" qualifiers
     qualifier_of: Mention | None = None
     qual_pos: bool = False  # inside brackets or after "Name, ": where ACLED-style notes put admin areas
+    paren: bool = False  # inside an open bracket: "(district, province)" lists name areas, not towns
     best: int | None = None
     score: float = 0.0
 
@@ -129,6 +130,7 @@ _FUNCTION_WORDS = {
     "when", "while", "until", "during", "over", "under", "near", "into",
 }
 _ADJ = "adj:"  # evidence key prefix: adjectival country names ("US dollar") weigh in context, not as fallback
+_LOWER_ARTICLE = re.compile(r"(al|el|ad|ar|as|ash|at|az|an|ech|es|et)[\s-][A-Z]")  # "in el Mina"
 _QUAL_AFTER = re.compile(r"\s*(\(|,\s*[A-Z])")
 
 
@@ -144,6 +146,15 @@ def detect(article: Article, gaz: Gazetteer) -> tuple[list[Mention], dict[str, f
         ents = _ent_labels(doc)
         i = 0
         while i < len(toks):
+            ab = _abbrev_at(s.text, toks, i, gaz)
+            if ab is not None:
+                n, cands = ab
+                st, en = toks[i][0], toks[i + n - 1][1]
+                m = Mention(s.index, s.start + st, s.start + en, s.text[st:en], toks[i][3], cands, strong=True,
+                            cue="admin1", qual_pos=True, paren=_in_paren(s.text, st))
+                mentions.append(m)
+                i += n
+                continue
             found = None
             for n in range(min(maxn, len(toks) - i), 0, -1):
                 # a multi-token name never spans a comma or bracket
@@ -171,7 +182,7 @@ def detect(article: Article, gaz: Gazetteer) -> tuple[list[Mention], dict[str, f
                     led = re.match(r"-(led|backed|supported|allied|funded)", s.text[en:en + 10])
                     evidence[iso] += 0.25 if led else (1.0 if key in gaz.demonyms else 0.5)
                 continue
-            if not lower_text and _fragment(s.text, toks, i - n, i, key, gaz):
+            if not lower_text and _fragment(s.text, toks, i - n, i, key, gaz, _in_paren(s.text, st)):
                 continue
             after = s.text[en:en + 30]
             first_after = re.match(r"\s*([A-Za-z\-]+)", after)
@@ -189,8 +200,10 @@ def detect(article: Article, gaz: Gazetteer) -> tuple[list[Mention], dict[str, f
                 continue
             m = Mention(s.index, s.start + st, s.start + en, surface, key, cands, cue=cue)
             m.qual_pos = bool(re.search(r"(\([^()]*|[A-Za-z]\s*,\s*)$", s.text[max(0, st - 60):st]))
+            m.paren = _in_paren(s.text, st)
             m.strong = label in _PLACE_ENTS or syntactic
-            m.in_actor = label in _ACTOR_ENTS and longer and prev not in _STRONG_PREPS
+            # "(Dori, Seno)" is often tagged ORG as a whole, but a bracketed list names places
+            m.in_actor = label in _ACTOR_ENTS and longer and prev not in _STRONG_PREPS and not m.paren
             iso_here = gaz.country_keys.get(key)
             if iso_here and (surface[:1].isupper() or lower_text):
                 # "US dollar", "Turkish-backed": the country qualifies a thing, it is not where events happen
@@ -204,27 +217,66 @@ def detect(article: Article, gaz: Gazetteer) -> tuple[list[Mention], dict[str, f
     return mentions, evidence
 
 
+def _in_paren(text: str, st: int) -> bool:
+    return bool(re.search(r"\([^()]*$", text[max(0, st - 80):st]))
+
+
+def _abbrev_at(text: str, toks: list[tuple[int, int, str, str]], i: int,
+               gaz: Gazetteer) -> tuple[int, tuple[int, ...]] | None:
+    """An admin-unit abbreviation ("AP", "J&K") in a qualifier slot: "(Guntur, AP)", "Lucknow, UP,".
+
+    Short capitals elsewhere are usually organisations, so only this slot is trusted."""
+    if not gaz.abbrevs:
+        return None
+    for n in (2, 1):
+        if i + n > len(toks):
+            continue
+        st, en = toks[i][0], toks[i + n - 1][1]
+        surface = text[st:en]
+        if n == 2 and text[toks[i][1]:toks[i + 1][0]] != "&":
+            continue
+        if not surface.isupper() or len(surface) > 5:
+            continue
+        cands = gaz.abbrevs.get(" ".join(t[3] for t in toks[i:i + n]))
+        if not cands:
+            continue
+        before, after = text[:st].rstrip(), text[en:].lstrip()
+        slot_before = before.endswith("(") or bool(re.search(r"[A-Za-z)]\s*,$", before))
+        if slot_before and (after[:1] in (")", ",", ";", "") or (after[:1] == "." and after[1:2] in (" ", ""))):
+            return n, cands
+    return None
+
+
 _NAME_PARTS = CUE_ADMIN1 | CUE_ADMIN2 | CUE_CITY | {"the", "and", "of", "in", "near", "at"}
 
 
 def _fragment(text: str, toks: list[tuple[int, int, str, str]], a: int, b: int, key: str,
-              gaz: Gazetteer) -> bool:
+              gaz: Gazetteer, paren: bool = False) -> bool:
     """A match glued to other capitalised words ("Saleem Khil", "Unidad Vecinal") is part of an unknown
-    name; a big place followed by a capitalised word ("Tripoli Airport Road") still counts."""
+    name; a big place followed by a capitalised word ("Tripoli Airport Road") still counts, except in
+    a bracketed list of areas, where "(Nelson Mandela Bay, ...)" is one name."""
     if key in gaz.country_keys:
         return False
 
     def glued(k: int, between: str) -> bool:
         t = toks[k]
-        return between == " " and t[2][:1].isupper() and t[3] not in _NAME_PARTS and \
+        return between in (" ", "-") and t[2][:1].isupper() and t[3] not in _NAME_PARTS and \
             text[t[1]:t[1] + 1] not in ("'", "\u2019")
 
-    if a > 1 and glued(a - 1, text[toks[a - 1][1]:toks[a][0]]):
-        return True
+    def is_big(hyphen: bool) -> bool:
+        big = ("country",) if hyphen else ("country", "admin1", "curated")
+        sized = ("city",) if hyphen else ("city", "admin1", "admin2", "country", "curated")
+        return any(((gaz.entries[c][POP] >= 100000 and gaz.entries[c][KIND] in sized) or gaz.entries[c][KIND] in big)
+                   and norm(gaz.entries[c][NAME]) == key for c in gaz.lookup_key(key))
+
+    if a > 0 and glued(a - 1, text[toks[a - 1][1]:toks[a][0]]):
+        # "Mayo-Sava": part of an unknown hyphenated name; "Mogadishu-Hodan" still names Mogadishu
+        if text[toks[a - 1][1]:toks[a][0]] == "-":
+            return not is_big(True)
+        if a > 1:
+            return True
     if b < len(toks) and glued(b, text[toks[b - 1][1]:toks[b][0]]):
-        big = ("country", "admin1", "curated")
-        return not any((gaz.entries[c][POP] >= 100000 or gaz.entries[c][KIND] in big)
-                       and norm(gaz.entries[c][NAME]) == key for c in gaz.lookup_key(key))
+        return not is_big(paren or text[toks[b - 1][1]:toks[b][0]] == "-")
     return False
 
 
@@ -247,7 +299,7 @@ def _acceptable(surface: str, key: str, cands: tuple[int, ...], gaz: Gazetteer, 
         return False
     if lower_text:
         return prev in _STRONG_PREPS and key not in _COMMON and big and len(key) >= 4
-    if not surface[:1].isupper():
+    if not surface[:1].isupper() and not _LOWER_ARTICLE.match(surface):
         return False
     if surface.isupper() and len(surface) <= 4 and not is_country:
         return False  # acronyms (OSCE, SMM) are organisations
@@ -273,9 +325,9 @@ def _link_qualifiers(article: Article, mentions: list[Mention]) -> None:
                 break
             g = gap.strip().lower()
             if re.fullmatch(r"[,(]\s*|,\s*(and\s+)?|\(|,?\s*\(|", g) or \
-                    re.fullmatch(r"(village|town|city|district|area|neighbourhood|neighborhood|camp|"
+                    re.fullmatch(r"((village|town|city|district|area|neighbourhood|neighborhood|camp|"
                                  r"subdivision|lga|county|municipality|locality|commune|region|province|"
-                                 r"sector|department)?\s*[,(]\s*(in\s+|of\s+)?", g) or \
+                                 r"sector|department)\s*){0,2}[,(]\s*(in\s+|of\s+)?", g) or \
                     re.fullmatch(r"(city|town|village|district)?\s*(of|in)", g):
                 q.qualifier_of = m
                 m.quals.append(q)
@@ -334,6 +386,8 @@ def _score(m: Mention, ci: int, gaz: Gazetteer, share: dict[str, float],
         s += _qual_match(e, q, gaz)
     if (m.qualifier_of is not None or m.qual_pos) and kind in ("admin1", "admin2", "country"):
         s += 1.5  # a trailing qualifier names an area more often than a town
+        if m.paren:
+            s += 1.5  # "(Diguel, Soum)": a bracketed list names the district and province
     if m.cue == "admin1":
         s += 3.0 if kind in ("admin1", "curated") else -1.0
     elif m.cue == "admin2":
@@ -346,13 +400,19 @@ def _score(m: Mention, ci: int, gaz: Gazetteer, share: dict[str, float],
     return s
 
 
+def _located(evidence: dict[str, float]) -> dict[str, float]:
+    """Country evidence less its adjectival part ("US dollar" says nothing about where things happen)."""
+    out = {k: v - evidence.get(_ADJ + k, 0.0) for k, v in evidence.items() if not k.startswith(_ADJ)}
+    return {k: v for k, v in out.items() if v > 0}
+
+
 def resolve(mentions: list[Mention], evidence: dict[str, float], gaz: Gazetteer) -> dict[str, float]:
     """Pick each mention's entry in two passes; returns the article's country shares."""
     def shares(ev: dict[str, float]) -> dict[str, float]:
         tot = sum(ev.values()) + 1.0  # one pseudo-count: a single weak hint is not certainty
         return {k: v / tot for k, v in ev.items()}
 
-    ev: defaultdict[str, float] = defaultdict(float, {k: v for k, v in evidence.items() if not k.startswith(_ADJ)})
+    ev: defaultdict[str, float] = defaultdict(float, _located(evidence))
     for m in mentions:  # unambiguous-country mentions count as evidence too
         isos = {gaz.entries[c][ISO3] for c in m.cands if gaz.entries[c][ISO3]}
         if len(isos) == 1:
@@ -376,7 +436,7 @@ def resolve(mentions: list[Mention], evidence: dict[str, float], gaz: Gazetteer)
                     best, bs = c, sc
             m.best, m.score = best, bs
         if rnd == 0:
-            ev2 = defaultdict(float, {k: v for k, v in evidence.items() if not k.startswith(_ADJ)})
+            ev2 = defaultdict(float, _located(evidence))
             pts = []
             for m in mentions:
                 if m.best is None:
@@ -398,25 +458,9 @@ def resolve(mentions: list[Mention], evidence: dict[str, float], gaz: Gazetteer)
                 if gaz.entries[c][KIND] == "admin1" and gaz.entries[c][ISO3] == e[ISO3]:
                     m.best = c
                     break
-    # qualifiers take the reading that agrees with the place they qualify ("Brasilia, Distrito Federal");
-    # a small place whose qualifiers fit none of its readings is left to the qualifiers ("Goyali, Gadabay")
     for m in mentions:
-        if m.best is None or not m.quals:
-            continue
-        main = gaz.entries[m.best]
-        if main[KIND] == "city" and main[POP] < 20000 and any(
-                q.best is not None and gaz.entries[q.best][ISO3] != main[ISO3] for q in m.quals):
-            m.best = None  # "Martinez (Buenos Aires)": a village reading abroad loses to a clear qualifier
-            continue
-        agree = False
-        for q in m.quals:
-            same = [c for c in q.cands if gaz.entries[c][ISO3] == main[ISO3]]
-            if same:
-                agree = True
-                q.best = max(same, key=lambda c: _score(q, c, gaz, share, anchors))
-        if not agree and main[POP] < 100000 and main[KIND] == "city" \
-                and any(q.best is not None for q in m.quals):
-            m.best = None
+        if m.qualifier_of is None and m.quals:
+            _resolve_chain(m, gaz, share, anchors)
     # weak single-word hits far from the article's geography are more likely common words
     for m in mentions:
         if m.best is None:
@@ -425,6 +469,65 @@ def resolve(mentions: list[Mention], evidence: dict[str, float], gaz: Gazetteer)
         if not m.strong and e[KIND] == "city" and share.get(e[ISO3], 0.0) < 0.2 and e[POP] < 100000:
             m.best = None
     return share
+
+
+_AREA_KINDS = ("admin1", "admin2", "country", "curated")
+
+
+def _resolve_chain(m: Mention, gaz: Gazetteer, share: dict[str, float], anchors: list[tuple[float, float]]) -> None:
+    """Read "X, A" / "X (A, B)" as one place: all parts in the country the chain points to.
+
+    The head counts 1 per country it can be read in, a qualifier 1.2 through an area reading (any
+    reading inside brackets) and 0.5 through a town reading. The chain overrides the parts' own
+    readings only when an area qualifier backs the winning country or the head already read it
+    there, so a plain list ("Paris, London") is left alone. Parts with no reading in that country
+    are unknown local names matching a place abroad ("Goyali, Gadabay"): they are dropped, and the
+    event falls to the part that resolved."""
+    weight: dict[str, float] = defaultdict(float)
+    total: dict[str, float] = defaultdict(float)
+    backed: set[str] = set()
+    parts: list[Mention] = []
+    for q in (m, *m.quals):
+        if not q.cands:
+            continue
+        repeat = any(p.key == q.key for p in parts)  # "Diguel (Diguel, Soum)": one name, one vote
+        parts.append(q)
+        if repeat:
+            continue
+        best_in: dict[str, tuple[float, float]] = {}
+        for c in q.cands:
+            e = gaz.entries[c]
+            iso = e[ISO3]
+            if not iso:
+                continue
+            if q is m:
+                w = 1.0
+            elif q.paren or e[KIND] in _AREA_KINDS:
+                w = 1.2
+            else:
+                w = 0.5
+            sc = _score(q, c, gaz, share, anchors)
+            old = best_in.get(iso, (0.0, -1e9))
+            best_in[iso] = (max(old[0], w), max(old[1], sc))
+        for iso, (w, sc) in best_in.items():
+            weight[iso] += w
+            total[iso] += sc
+            if w > 1.0:
+                backed.add(iso)
+    if len(parts) < 2 or not weight:
+        return
+    iso = max(weight, key=lambda k: (k in backed, round(weight[k], 2), total[k]))
+    own = gaz.entries[m.best] if m.best is not None else None
+    if m.best in gaz.vague:
+        return  # "across the LoC in Kotli (AJK)": the frontier is not qualified, the spot is
+    if iso not in backed and (own is None or iso != own[ISO3]):
+        return
+    if own is not None and own[ISO3] != iso and weight[iso] < 2.0 and (
+            own[KIND] in ("country", "admin1", "curated") or own[POP] >= 100000):
+        return  # "Moscow, Kiev" is a list: one qualifier does not move a big place abroad
+    for q in parts:
+        same = [c for c in q.cands if gaz.entries[c][ISO3] == iso]
+        q.best = max(same, key=lambda c: _score(q, c, gaz, share, anchors)) if same else None
 
 
 def _metonymy(m: Mention, doc: Any, sent_start: int) -> bool:
@@ -486,13 +589,14 @@ class ArticlePlaces:
 
     def _main(self, m: Mention) -> Mention:
         """A qualifier stands for the place it qualifies when that one resolved too."""
-        while m.qualifier_of is not None and m.qualifier_of.best is not None and not m.qualifier_of.actor:
+        while m.qualifier_of is not None and m.qualifier_of.best is not None and not m.qualifier_of.actor \
+                and m.qualifier_of.best not in self.gaz.vague:
             m = m.qualifier_of
         return m
 
     def _specificity(self, m: Mention) -> tuple[int, int]:
         e = self.gaz.entries[m.best]  # type: ignore[index]
-        return (_PREC_RANK.get(e[PREC], 5), m.start)
+        return (6 if m.best in self.gaz.vague else _PREC_RANK.get(e[PREC], 5), m.start)
 
     def _attached(self, article: Article, ev: Event, cands: list[Mention]) -> Mention | None:
         """The mention closest to the trigger in the dependency tree, preferring locative phrases."""
@@ -526,6 +630,8 @@ class ArticlePlaces:
                 cost += 0.5
             e = self.gaz.entries[m.best]  # type: ignore[index]
             cost += 0.1 * _PREC_RANK.get(e[PREC], 5)
+            if m.best in self.gaz.vague:
+                cost += 2.5  # "across the LoC at X (Haveli district, AJK)": the named spot says which side
             if cost < bs:
                 best, bs = m, cost
         return best
@@ -552,8 +658,7 @@ def analyse(article: Article, gaz: Gazetteer) -> ArticlePlaces:
     for m in mentions:
         s = sents[m.sentence]
         m.actor = _metonymy(m, s.doc, s.start)
-    fallback = {k: v - evidence.get(_ADJ + k, 0.0) for k, v in evidence.items() if not k.startswith(_ADJ)}
-    fallback = {k: v for k, v in fallback.items() if v > 0}
+    fallback = _located(evidence)
     for m in mentions:
         if m.best is not None and not m.in_actor and gaz.entries[m.best][ISO3]:
             fallback[gaz.entries[m.best][ISO3]] = fallback.get(gaz.entries[m.best][ISO3], 0.0) + 1.0
