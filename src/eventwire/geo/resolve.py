@@ -523,7 +523,7 @@ def _resolve_chain(m: Mention, gaz: Gazetteer, share: dict[str, float], anchors:
     if iso not in backed and (own is None or iso != own[ISO3]):
         return
     if own is not None and own[ISO3] != iso and weight[iso] < 2.0 and (
-            own[KIND] in ("country", "admin1", "curated") or own[POP] >= 100000):
+            own[KIND] in ("country", "curated") or (own[KIND] == "city" and own[POP] >= 100000)):
         return  # "Moscow, Kiev" is a list: one qualifier does not move a big place abroad
     for q in parts:
         same = [c for c in q.cands if gaz.entries[c][ISO3] == iso]
