@@ -233,6 +233,11 @@ _SEXUAL = re.compile(r"\brap(?:e|ed|es|ing|ists?)\b|\bgang-?raped\b|\bsexual(?:l
 _ARREST_CUE = re.compile(r"\b(?:arrest\w*|detain\w*|detention|taken into custody|round(?:ed)? up)\b", re.I)
 
 
+# direct fire next to heavy weapons means the sides were in contact: a battle, not remote violence
+_DIRECT_FIRE = re.compile(r"\bsmall arms\b|\brifles?\b(?! ?grenade)|\bexchang\w+ (?:of )?fire|\bboth directions\b|"
+                          r"\bbursts? of (?:automatic |gun)?fire\b|\bgunfire\b|\bfirefights?\b|\bgun ?battles?\b", re.I)
+
+
 def _assault(ev: Event, text: str, facts: dict[str, Any], clause: str | None = None) -> dict[str, str]:
     if _SEXUAL.search(text) and facts.get("weapon") not in ("air", "artillery", "ied", "suicide"):
         return {"event_type": "Violence against civilians", "sub_event_type": "Sexual violence"}
@@ -246,7 +251,7 @@ def _assault(ev: Event, text: str, facts: dict[str, Any], clause: str | None = N
     entry = ev._entry
     if weapon in ("artillery", "grenade", "bomb") and (
             (entry is not None and entry.facts.get("armed_clash"))
-            or re.search(r"\bsmall arms\b|\brifles?\b(?! ?grenade)|\bexchang\w+ (?:of )?fire", text, re.I)):
+            or _DIRECT_FIRE.search(text)):
         weapon = None  # a clash or a mixed small-arms exchange is a battle even with heavy weapons
     remote = {
         "suicide": "Suicide bomb", "chemical": "Chemical weapon", "air": "Air/drone strike",
