@@ -33,7 +33,9 @@ OBJ = {"dobj", "obj", "attr", "oprd"}
 LIGHT_VERBS = {"launch", "carry", "conduct", "stage", "mount", "hold", "organize", "organise", "execute",
                "perpetrate", "unleash", "begin", "start", "continue", "lead", "order", "claim", "call",
                "announce", "sign", "reach", "make", "resume", "intensify", "step", "wage", "commit", "plan",
-               "undertake", "join"}
+               "undertake", "join", "issue", "lodge", "file", "declare", "give", "impose", "reimpose", "extend",
+               "establish", "deliver", "pay", "present", "submit", "express", "voice", "renew", "offer",
+               "put", "set", "provide", "send", "lift", "end"}
 ACCUSING_VERBS = {"accuse", "blame", "charge", "hold"}  # "X blamed Y for the attack": Y is the attacker
 _LIGHT_FORMS = surface_lemmas(LIGHT_VERBS | ACCUSING_VERBS | {"take", "participate", "engage", "involve", "go"})
 
@@ -243,6 +245,7 @@ def _event_for(tok: Any, ctx: _SentenceContext) -> Event | None:
     ev._notes["facts"] = dict(entry.facts)
     ev._notes["nominal"] = is_noun
     ev._notes["main_clause"] = _main_clause(tok)
+    ev._notes["subordinate"] = _subordinate(tok)
     if _embedded(tok, ctx.lex):
         ev._notes["embedded"] = True
         ev.confidence -= 0.2
@@ -278,6 +281,31 @@ def _main_clause(tok: Any) -> int:
     if tok.head.dep_ == "ROOT" or (tok.head.dep_ == "ccomp" and tok.head.head.lemma_.lower() in _REPORTING):
         return 1
     return 0
+
+
+_MODIFIER_DEPS = {"relcl", "acl"}
+
+
+def _subordinate(tok: Any) -> bool:
+    """Is the trigger background to the sentence's news: inside a relative clause, a participial
+    modifier of a noun, or a noun's prepositional complement ("suspected of blowing up a plane in 1988",
+    "the settlers, who had burned ...")? Such events rank below the main clause's. Adverbial clauses
+    are not: "when police intervened and shot ..." is often the news itself."""
+    cur = tok
+    for _ in range(8):
+        if cur.dep_ == "ROOT" or cur.head is cur:
+            return False
+        if cur.dep_ in _MODIFIER_DEPS:
+            # "a group of citizens protested in X" parsed as a reduced relative of the root noun: the
+            # sentence has no other predicate, so the clause is the main one
+            root = cur.head
+            while root.dep_ in ("pobj", "prep") and root.head is not root:
+                root = root.head
+            return root.dep_ != "ROOT" or root.pos_ == "VERB"
+        if cur.dep_ in ("pcomp", "pobj") and cur.head.dep_ == "prep" and cur.head.head.pos_ in ("NOUN", "PROPN"):
+            return True
+        cur = cur.head
+    return False
 
 
 def _embedded(tok: Any, lex: Lexicon) -> bool:
@@ -328,6 +356,8 @@ def _agent(tok: Any) -> list[Any]:
 
 
 INTRANSITIVE = {"PROTEST", "MOBILIZE"}
+_HOSTILE = {"ASSAULT", "COERCE", "PROTEST", "THREATEN", "SANCTION", "ACCUSE", "REJECT", "MOBILIZE"}
+_POSSESSIVE = {"its": "it", "their": "they", "his": "he", "her": "she"}
 
 
 def _verb_args(tok: Any, entry: Entry, ctx: _SentenceContext) -> tuple[list[Actor], list[Actor]]:
@@ -364,6 +394,12 @@ def _verb_args(tok: Any, entry: Entry, ctx: _SentenceContext) -> tuple[list[Acto
         gsubj, gpass = _subject(source_toks[0].head)
         source = _actors(_agent(source_toks[0].head) if gpass else gsubj, ctx)
     target = _actors(target_toks, ctx)
+    if entry.type == "RETREAT":
+        # "withdrew its troops from Lebanon": what is withdrawn is the actor's own; the place left is the other side
+        left = _actors([g for c in tok.children if c.dep_ == "prep" and c.lower_ == "from"
+                        for g in c.children if g.dep_ == "pobj"], ctx)
+        if left:
+            target = left
     if not target:
         # "fired with rifles on the positions of X": the first governed preposition that names an actor
         preps = [c for c in tok.children if c.dep_ == "prep" and c.i > tok.i and c.lower_ in TARGET_PREPS]
@@ -377,6 +413,8 @@ def _verb_args(tok: Any, entry: Entry, ctx: _SentenceContext) -> tuple[list[Acto
         source, target = source[:1], source[1:]
     if not target:
         target = _complement_target(tok, source, ctx)
+    if not target and entry.mode == "visit":
+        target = _visited(tok, tok.head, ctx)
     return source, target
 
 
@@ -438,35 +476,68 @@ def _noun_args(tok: Any, entry: Entry, ctx: _SentenceContext) -> tuple[list[Acto
         # "clashes were reported between A and B": the parser hangs "between" on the verb
         between = [g for c in tok.head.children if c.dep_ == "prep" and c.lower_ == "between"
                    for g in c.children if g.dep_ == "pobj"]
+    # "went on a looting spree", "a mediation mission": the trigger modifies the noun that carries the
+    # clause role (and the noun's own "between" phrase)
+    anchor = tok.head if tok.dep_ in ("compound", "amod") and tok.head.pos_ == "NOUN" else tok
+    if not between and anchor is not tok:
+        between = [g for c in anchor.children if c.dep_ == "prep" and c.lower_ == "between"
+                   for g in c.children if g.dep_ == "pobj"]
     if between:
         actors = _actors(between, ctx)
         if actors:
+            if source_toks:  # "X's mediation between A and B": X mediates, A and B are the parties
+                own = _actors(source_toks, ctx)
+                if own:
+                    return own, actors
             return actors[:1], actors[1:]
-    # "went on a looting spree": the trigger modifies the noun that carries the clause role
-    anchor = tok.head if tok.dep_ in ("compound", "amod") and tok.head.pos_ == "NOUN" else tok
     tok = anchor
     head = tok.head
-    # "launched an attack", "staged a protest": the light verb's subject is the source
-    if not source_toks and tok.dep_ in ("dobj", "obj", "attr") and _vlemma(head) in LIGHT_VERBS:
+    source = _actors(source_toks, ctx)
+    light = tok.dep_ in ("dobj", "obj", "attr") and _vlemma(head) in LIGHT_VERBS
+    if not source and light:
+        # "launched an attack", "issued an ultimatum", "mounted its invasion": the light verb's subject
         subj, passive = _subject(head)
-        source_toks = _agent(head) if passive else subj
+        source = _actors(_agent(head) if passive else subj, ctx)
+    if not target_toks and light:
+        # "issued an ultimatum to X", "gave a warm welcome to X": the light verb carries the addressee
+        target_toks = [g for c in list(tok.children) + list(head.children) if c.dep_ in ("prep", "dative")
+                       and c.i > tok.i
+                       and c.lower_ in ("to", "with", "on", "against", "upon")
+                       for g in c.children if g.dep_ == "pobj" and not _is_time(g)][:1]
     # "an attack by X" handled above; "X's attack"; "the attack killed": nominal as subject
-    if not source_toks and tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB":
+    if not source and tok.dep_ == "pobj" and head.dep_ == "prep" and head.head.pos_ == "VERB":
         gov = head.head
+        friendly_on = head.lower_ == "on" and entry.type not in _HOSTILE
         if _vlemma(gov) in ACCUSING_VERBS:
-            source_toks = [c for c in gov.children if c.dep_ in ("dobj", "obj")]
+            source = _actors([c for c in gov.children if c.dep_ in ("dobj", "obj")], ctx)
         elif (_vlemma(gov) not in _REPORTING | {"condemn", "denounce", "deny", "protest", "criticize",
                                                 "criticise", "investigate", "kill", "injure", "wound", "die"}
-              and head.lower_ not in TARGET_PREPS | {"during", "against"}
+              and (head.lower_ not in TARGET_PREPS | {"during", "against"} or friendly_on)
               and not any(e.type in ("ASSAULT", "COERCE") for e, _ in _candidates(gov, ctx.lex))):
             # "arrived in Amman on a visit", "took part in the protest": the clause's subject acts
             subj, passive = _subject(gov)
-            source_toks = [] if passive else subj
-    source = _actors(source_toks, ctx)
+            source = [] if passive else _actors(subj, ctx)
     target = _actors(target_toks, ctx)
     if not target and len(source) > 1 and _reciprocal(entry):
         source, target = source[:1], source[1:]
+    if not target and entry.mode == "visit":
+        target = _visited(tok, head.head if head.dep_ == "prep" else head, ctx)
     return source, target
+
+
+def _visited(tok: Any, gov: Any, ctx: _SentenceContext) -> list[Actor]:
+    """The host of a visit is the country whose name or capital is visited ("a visit to Hanoi", "arrived
+    in Amman on a visit", "visited Japan")."""
+    places = [c for c in tok.children if c.dep_ in ("dobj", "obj")] if tok.pos_ == "VERB" else []
+    for t in (tok, gov):
+        places += [g for c in t.children if c.dep_ == "prep" and c.lower_ in ("to", "in")
+                   for g in c.children if g.dep_ == "pobj"]
+    for p in places:
+        s, e = _phrase_span(p)
+        actor = ctx.kb.place_state(ctx.doc[s:e].text) or ctx.kb.place_state(p.text)
+        if actor is not None:
+            return [actor]
+    return []
 
 
 def _has_participant(tok: Any, ctx: _SentenceContext) -> bool:
@@ -561,6 +632,10 @@ def _actor_for(tok: Any, ctx: _SentenceContext) -> list[Actor]:
         res = [actor]
     elif inner_actors:
         res = inner_actors
+    elif tok.lower_ in _POSSESSIVE and tok.dep_ == "poss":
+        # "mounted its invasion", "their demands": the possessor is whoever the pronoun points to
+        actor = ctx.kb.resolve_phrase(_POSSESSIVE[tok.lower_], ctx.article, start=start)
+        res = [actor] if actor is not None else []
     elif tok.lower_ in PRONOUNS and tok.lower_ not in ("they", "he", "she", "them", "him", "her", "who", "it"):
         res = []
     else:
@@ -580,11 +655,12 @@ def _actor_for(tok: Any, ctx: _SentenceContext) -> list[Actor]:
 
 _FUTURE_AUX = {"will", "would", "shall", "'ll"}
 _INTENT_GOVERNORS = {"plan", "prepare", "intend", "decide", "want", "aim", "seek", "hope", "mean", "ready",
-                     "prepared", "set", "expect", "try", "resolve"}
+                     "prepared", "set", "expect", "try", "resolve", "willing", "able", "determined"}
 _COOPERATIVE = {"CONSULT": "036", "SUPPORT": "032", "AID": "033", "COOPERATE": "031", "RETREAT": "035",
                 "CONCEDE": "035", "AGREE": "030"}
 _CONFLICT = {"ASSAULT": "138", "COERCE": "137", "SANCTION": "131", "PROTEST": "133", "MOBILIZE": "138"}
-_REPORTING = {"say", "tell", "state", "announce", "declare", "warn", "insist", "stress", "add", "write"}
+_REPORTING = {"say", "tell", "state", "announce", "declare", "warn", "insist", "stress", "add", "write",
+              "conclude", "argue", "note", "reiterate"}
 
 
 def _negated(tok: Any) -> bool:
@@ -646,12 +722,13 @@ def _intent_events(found: list[Event], ctx: _SentenceContext) -> list[Event]:
         ev._notes["embedded"] = True
         ev.confidence -= 0.15
         out.append(intent)
-    out.extend(_obligation_events(ctx, verbal_heads))
+    out.extend(_obligation_events(ctx, verbal_heads, found + out))
     return out
 
 
-def _obligation_events(ctx: _SentenceContext, verbal_heads: set[int]) -> list[Event]:
-    """"X said Y must/should do Z": a REQUEST by X of Y, whatever Z is."""
+def _obligation_events(ctx: _SentenceContext, verbal_heads: set[int], found: list[Event]) -> list[Event]:
+    """"X said Y must/should do Z": a REQUEST by X of Y, whatever Z is. The demand is the news; what
+    Y is asked to do (found inside the complement) has not happened and ranks below it."""
     out: list[Event] = []
     for tok in ctx.doc:
         if tok.lemma_.lower() not in _REPORTING or tok.i in verbal_heads:
@@ -672,9 +749,16 @@ def _obligation_events(ctx: _SentenceContext, verbal_heads: set[int]) -> list[Ev
                        evidence_text=ctx.sent.text, sentence_index=ctx.sent.index,
                        sentence_start=ctx.sent.start, sentence_end=ctx.sent.end,
                        trigger=next(c.text for c in comp.children if c.dep_ == "aux"), confidence=0.6)
-            ev._trigger_i = comp.i
+            # the saying is what happened: its verb carries the event's clause rank and factuality
+            ev._trigger_i = tok.i
             ev._trigger_start = ctx.sent.start + comp.idx
-            ev._notes = {"facts": {}, "nominal": False, "obligation": True}
+            ev._notes = {"facts": {}, "nominal": False, "obligation": True, "main_clause": _main_clause(tok),
+                         "subordinate": _subordinate(tok)}
+            inside = {t.i for t in comp.subtree}
+            for other in found:
+                if other._trigger_i in inside and not other._notes.get("embedded"):
+                    other._notes["embedded"] = True
+                    other.confidence -= 0.15
             out.append(ev)
     return out
 
@@ -694,6 +778,11 @@ def _linked(a: Any, b: Any) -> bool:
     if b.head.head == a and b.head.dep_ in ("prep", "agent", "advcl", "xcomp", "conj"):
         return True
     if a.head.head == b and a.head.dep_ in ("prep", "agent", "advcl", "xcomp", "conj"):
+        return True
+    # "a grenade thrown at the patrol wounded three": a participle modifying an argument of the other verb
+    if a.dep_ in ("acl", "relcl") and a.head.head == b and a.head.dep_ in ("nsubj", "nsubjpass", "dobj"):
+        return True
+    if b.dep_ in ("acl", "relcl") and b.head.head == a and b.head.dep_ in ("nsubj", "nsubjpass", "dobj"):
         return True
     return False
 
@@ -721,11 +810,18 @@ def _merge_same_incident(events: list[Event], sent: Sentence) -> list[Event]:
             keep, drop = (a, b) if not a._notes.get("nominal") or b._notes.get("nominal") else (b, a)
             if keep._notes.get("nominal") and drop._notes.get("nominal"):
                 keep, drop = (a, b) if a.confidence >= b.confidence else (b, a)
+            elif not a._notes.get("nominal") and not b._notes.get("nominal"):
+                # two verbs of one incident: the main clause's verb speaks for it
+                keep, drop = (b, a) if _rank(b) > _rank(a) else (a, b)
             _absorb(keep, drop)
             dropped.add(events.index(drop))
             if drop is a:
                 break
     return [e for k, e in enumerate(events) if k not in dropped]
+
+
+def _rank(ev: Event) -> int:
+    return ev._notes.get("main_clause", 0) - 3 * bool(ev._notes.get("subordinate"))
 
 
 def _absorb(keep: Event, drop: Event) -> None:
@@ -759,4 +855,6 @@ def _confidence(ev: Event) -> float:
         c += 0.05
     c -= min(ev.sentence_index, 10) * 0.04
     c += 0.05 * ev._notes.get("main_clause", 0)
+    if ev._notes.get("subordinate"):
+        c -= 0.2
     return max(0.05, min(0.99, c))

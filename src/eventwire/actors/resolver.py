@@ -136,6 +136,7 @@ Muslim Christian Kurdish Arab Pro Anti""".split()
 _ARMED = ("REB", "UAF", "PRM", "MIL")
 _BARE_ARMED = frozenset("militants insurgents rebels fighters jihadists guerrillas".split())
 _PLURAL_ENDINGS = ("s", "police", "people", "militia", "men", "children", "clergy", "youth", "military")
+_NOT_PLURAL = frozenset("us united states philippines netherlands bahamas comoros maldives seychelles".split())
 _NAME_LINK = frozenset("of the for and de del la al el du des on".split())
 _PRONOUN = re.compile(r"^(?:he|she|they|him|her|them|it)$")
 _ACRONYM_DEF = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9&-]{1,9})\s*\)")
@@ -313,12 +314,15 @@ class Resolver:
         self.countries: dict[str, Entry] = {}
         self.organs: dict[tuple[str, str], Entry] = {}
         self.roles: dict[str, list[tuple[Entry, Role]]] = {}
+        self.capitals: dict[str, Entry] = {}  # every capital, also those too ambiguous to index as actors
         keys: dict[str, list[_Val]] = {}
         for i, e in enumerate(entries):
             if e.id:
                 self.by_id.setdefault(e.id, e)
             if e.type == "country" and e.country:
                 self.countries[e.country] = e
+                for cap in e.capitals:
+                    self.capitals.setdefault(fold(cap), e)
             elif e.type == "organ" and e.country and e.sector:
                 self.organs.setdefault((e.country, e.sector), e)
             for r in e.roles:
@@ -379,6 +383,22 @@ class Resolver:
             if v.exact is None or name.strip() in v.exact or name.strip().isupper():
                 return self.entries[v.entry]
         return self.entries[vals[0].entry]
+
+    def place_state(self, name: str) -> Actor | None:
+        """The state a country name or its capital stands for when it is visited ("arrived in Amman"):
+        the government of that country; None for any other place."""
+        if not name.strip()[:1].isupper():
+            return None
+        key = fold(name.strip())
+        for v in self.keys.get(key, []):
+            e = self.entries[v.entry]
+            if e.type == "country" and e.country and v.how == "name":
+                return Actor(name, e.name, e.id, e.country, None, "state")
+        cap = self.capitals.get(key)
+        if cap is not None and cap.country:
+            c = cap.country
+            return Actor(name, f"Government of {cap.name}", f"state:{c}:GOV", c, "GOV", "state")
+        return None
 
     def country_name(self, iso3: str) -> str:
         """The short name event coders use for a country ("Yemen", "Democratic Republic of Congo")."""
@@ -613,12 +633,26 @@ class Resolver:
                 break
         else:
             a = self._antecedent(ctx, before, ("armed_group", "organization"))
+            # "Palestinian leaders said they ...": a plural-headed state or group mention is a "they" too
+            plural_named = next(
+                (
+                    (p, x)
+                    for p, x in reversed(ctx.history)
+                    if (before is None or p < before)
+                    and x.kind in ("state", "group")
+                    and fold(x.text).endswith(_PLURAL_ENDINGS)
+                    and fold(x.text).split()[-1] not in _NOT_PLURAL
+                ),
+                None,
+            )
             last_plural = next(
                 (p for p in reversed(ctx.plural_history) if before is None or p[0] < before), None
             )
             last_named = next((p for p in reversed(ctx.history) if before is None or p[0] < before), None)
             if last_plural and (last_named is None or last_plural[0] > last_named[0]):
                 a = last_plural[1]
+            elif plural_named and last_named is not None and plural_named[0] >= last_named[0]:
+                a = plural_named[1]
         if a is None:
             return None
         return Actor(text=word, name=a.name, id=a.id, country=a.country, sector=a.sector, kind=a.kind)
@@ -802,10 +836,15 @@ class Resolver:
             if not idx:
                 continue
             lo, hi = idx[0], idx[-1]
-            while lo > 0 and (words[lo - 1][2][:1].isupper() or words[lo - 1][2].lower() in _NAME_LINK):
+            # a weekday or month is no part of a name ("Ivory Coast rebels on Friday")
+            while lo > 0 and words[lo - 1][2] not in _NOT_NAMES and (
+                words[lo - 1][2][:1].isupper() or words[lo - 1][2].lower() in _NAME_LINK
+            ):
                 lo -= 1
-            while hi + 1 < len(words) and (
-                words[hi + 1][2][:1].isupper() or words[hi + 1][2].lower() in _NAME_LINK
+            while (
+                hi + 1 < len(words)
+                and words[hi + 1][2] not in _NOT_NAMES
+                and (words[hi + 1][2][:1].isupper() or words[hi + 1][2].lower() in _NAME_LINK)
             ):
                 hi += 1
             while lo <= hi and (words[lo][2].lower() in _NAME_LINK or words[lo][2].lower() in ("a", "an")):
