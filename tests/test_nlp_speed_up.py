@@ -77,3 +77,13 @@ def test_unsupported_patterns_leave_spacys_ruler_in_place() -> None:
     ruler.add([[{"LOWER": "x", "OP": "+"}]], {"LEMMA": "x"})
     with pytest.raises(UnsupportedRule):
         FastAttributeRuler(ruler)
+
+
+def test_nlp_pipe_runs_the_stand_ins_not_the_originals(pipelines: tuple[object, object]) -> None:
+    _, fast = pipelines
+    ruler = fast.get_pipe("attribute_ruler")  # type: ignore[attr-defined]
+    lem = fast.get_pipe("lemmatizer")  # type: ignore[attr-defined]
+    before = len(ruler.ruler._cache), len(lem._cache)
+    list(fast.pipe(["Qwzxv militiamen zorbled the vrenk outposts overnight."]))  # type: ignore[attr-defined]
+    assert len(ruler.ruler._cache) > before[0]  # unseen words: new entries prove the fast path ran
+    assert len(lem._cache) > before[1]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
@@ -215,7 +216,7 @@ class FastAttributeRuler:
 class _FastRulerComponent:
     """Pipeline slot for a `FastAttributeRuler` (created empty by the factory, then adopted).
 
-    Other attributes (patterns, vocab, ...) are read from the spaCy ruler it stands in for."""
+    Its data (patterns, vocab, ...) is read from the spaCy ruler it stands in for."""
 
     def __init__(self) -> None:
         self.ruler: FastAttributeRuler | None = None
@@ -225,9 +226,14 @@ class _FastRulerComponent:
         self.ruler, self.original = ruler, original
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") or self.__dict__.get("original") is None:
+        if name not in _RULER_READS or self.__dict__.get("original") is None:
             raise AttributeError(name)
         return getattr(self.__dict__["original"], name)
+
+    def pipe(self, docs: Iterable[Any], batch_size: int = 128) -> Iterator[Any]:
+        """Defined here so that `nlp.pipe` runs this component, not the original's `pipe`."""
+        for doc in docs:
+            yield self(doc)
 
     def __call__(self, doc: Any) -> Any:
         assert self.ruler is not None, "speed_up() adopts the ruler right after adding the component"
@@ -241,8 +247,8 @@ class _CachedLemmatizer:
     """spaCy's rule lemmatizer with a (form, POS, morphology) -> lemma table in front of it.
 
     The rule lemmatizer's answer depends only on those three (its own cache uses the same key),
-    so the table gives the same lemma and skips most of the per-token Python work. Other
-    attributes (lookups, mode, ...) are read from the wrapped lemmatizer: the prefilter reads its tables."""
+    so the table gives the same lemma and skips most of the per-token Python work. Its data
+    (lookups, mode, ...) is read from the wrapped lemmatizer: the prefilter reads its tables."""
 
     def __init__(self) -> None:
         self.lemmatizer: Any = None
@@ -252,9 +258,14 @@ class _CachedLemmatizer:
         self.lemmatizer = lemmatizer
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") or self.__dict__.get("lemmatizer") is None:
+        if name not in _LEMMATIZER_READS or self.__dict__.get("lemmatizer") is None:
             raise AttributeError(name)
         return getattr(self.__dict__["lemmatizer"], name)
+
+    def pipe(self, docs: Iterable[Any], batch_size: int = 128) -> Iterator[Any]:
+        """Defined here so that `nlp.pipe` runs this component, not the original's `pipe`."""
+        for doc in docs:
+            yield self(doc)
 
     def __call__(self, doc: Any) -> Any:
         lem = self.lemmatizer
@@ -272,6 +283,10 @@ class _CachedLemmatizer:
         return doc
 
 
+# what the stand-ins let callers read from the spaCy components they replace (only data, never
+# methods that would run the original, such as `pipe`: spaCy's `nlp.pipe` prefers a component's `pipe`)
+_RULER_READS = frozenset({"patterns", "vocab", "attrs", "indices"})
+_LEMMATIZER_READS = frozenset({"lookups", "mode", "overwrite", "vocab"})
 _FAST_RULER = "eventwire_fast_attribute_ruler"
 _CACHED_LEMMATIZER = "eventwire_cached_lemmatizer"
 

@@ -106,6 +106,21 @@ def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def _boundary_prefix_gate(words: list[str]) -> re.Pattern[str]:
+    """A search that succeeds wherever one of `words` starts at a word boundary (case-insensitively).
+
+    Only the words no other word is a prefix of are kept ("jan" covers "january"); a match of
+    the whole word there starts with one of them, so the gate is a necessary condition."""
+    firsts = {w.split()[0].lower() for w in words}
+    if not all(re.match(r"\w", w) for w in firsts):
+        raise ValueError("gate words must start with a word character")
+    keep = sorted(w for w in firsts if not any(o != w and w.startswith(o) for o in firsts))
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in keep) + ")", re.IGNORECASE)
+
+
 # month/weekday words that are also ordinary words: accepted only capitalised or next to digits
 _AMBIGUOUS = {"may", "march", "mar", "jan", "sun", "sat", "wed", "mon", "fri", "thu", "tue", "sept", "sep",
               "dec", "oct", "nov", "aug", "jun", "jul", "apr", "feb", "tues", "thur", "thurs"}
@@ -146,6 +161,17 @@ class TimexGrammar:
                      rf"\b{Y}\b(?![-–/]\d)(?!\s*(?:%|percent))"),
         ]
         self.patterns = [(k, re.compile(p, re.IGNORECASE)) for k, p in raw]
+        # Cheap necessary conditions, so that most sentences skip most patterns: every month,
+        # weekday or "ago" in a match starts at a word boundary (the grammar puts \b or \s before
+        # it), so a match needs one of the words' prefixes there. Same flags, so same case folding.
+        months = _boundary_prefix_gate(list(v.months))
+        gates: dict[str, list[re.Pattern[str]]] = {
+            "iso": [_DIGIT], "year": [_DIGIT], "my": [_DIGIT, months], "m": [months],
+            "range": [_DIGIT, months], "range_md": [_DIGIT, months], "dmy": [_DIGIT, months],
+            "mdy": [_DIGIT, months], "weekday": [_boundary_prefix_gate(list(v.weekdays))],
+            "ago": [re.compile(r"\bago\b", re.IGNORECASE)],
+        }
+        self.gates = [gates.get(k, []) for k, _ in raw]
 
     def scan(self, text: str, year_ok: set[int] | None = None) -> list[Timex]:
         """All non-overlapping date expressions in `text`, longest first, in text order.
@@ -154,7 +180,11 @@ class TimexGrammar:
         a bare year without a preposition is only accepted there.
         """
         found: list[Timex] = []
-        for kind, pat in self.patterns:
+        passed: dict[re.Pattern[str], bool] = {}
+        for (kind, pat), gates in zip(self.patterns, self.gates, strict=True):
+            if not all(passed[g] if g in passed else passed.setdefault(g, g.search(text) is not None)
+                       for g in gates):
+                continue  # a word every match of `pat` needs is absent: `pat` cannot match
             for m in pat.finditer(text):
                 tx = self._parse(kind, m, text, year_ok)
                 if tx is not None:
