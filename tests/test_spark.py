@@ -98,22 +98,22 @@ def _mention(eid: str, *, type_: str = "ASSAULT", date: str | None = "2023-09-02
              names: tuple[str, ...] = ("Military",), conf: float = 0.5) -> dict:
     e = _sparse_event()
     e.type, e.date, e.confidence, e.event_id, e.article_id = type_, date, conf, eid, eid.split(":")[0]
+    e.date_precision = "day" if date else "unknown"
     e.source = [Actor(n, n) for n in names]
     e.location = Place(place, country) if place else None
     return e.to_dict()
 
 
-def test_cluster_events_merges_overlapping_reports_only() -> None:
+def test_cluster_events_applies_the_store_rules() -> None:
     rows = [
         _mention("a:0:0", names=("Military",), conf=0.6),
-        _mention("b:3:0", names=("military", "Rebels"), conf=0.9),  # case-folded overlap
-        _mention("c:1:0", names=("Rebels", "Police")),  # overlaps b only: transitive
-        _mention("d:0:0", names=("Police",), date="2023-09-03"),  # other date
-        _mention("e:0:0", names=("Military",), place="Other Town"),  # other place
+        _mention("b:3:0", names=("military", "Rebels"), conf=0.9),  # case-folded overlap with a
+        _mention("c:1:0", names=("Rebels", "Police")),  # shares Rebels with the merged a+b event
+        _mention("d:0:0", names=("Police",), date="2023-11-20"),  # months later
+        _mention("e:0:0", names=("Military",), place="Other Town"),  # other place, no coordinates
         _mention("f:0:0", names=("Military",), type_="PROTEST"),  # other type
-        _mention("g:0:0", names=("Military",), date=None),  # undated: never merged
+        _mention("g:0:0", names=("Military",), date=None),  # undated: only within its own article
         _mention("h:0:0", names=("Military",), date=None),
-        _mention("i:0:0", names=()),  # no actors: nothing to tie it
     ]
     merged = sj.cluster_events(rows)
     by_ids = {tuple(m["mention_ids"]): m for m in merged}
@@ -121,9 +121,17 @@ def test_cluster_events_merges_overlapping_reports_only() -> None:
     big = by_ids[("a:0:0", "b:3:0", "c:1:0")]
     assert big["mentions"] == 3 and big["event_id"] == "b:3:0"  # the most confident report represents it
     assert big["article_ids"] == ["a", "b", "c"]
+    assert {a["name"].casefold() for a in big["source"]} >= {"military", "police"}  # actors combined
     assert len(merged) == len(rows) - 2
     assert sum(m["mentions"] for m in merged) == len(rows)
     assert all(m["mentions"] == 1 for m in merged if m is not big)
+    # the same grouping as the library clusterer the store's rules live in
+    from eventwire.corpus_dedup import Clusterer
+
+    cl = Clusterer()
+    for r in sorted(rows, key=lambda d: d["event_id"]):
+        cl.add(r["article_id"], r["event_id"], r)
+    assert {frozenset(m for m, _ in v) for v in cl.mentions.values()} == {frozenset(m["mention_ids"]) for m in merged}
 
 
 # ---------------------------------------------------------------- on Spark, local[2]

@@ -346,3 +346,57 @@ def merge_records(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
         out[side] = actors
     out["confidence"] = max(float(r.get("confidence") or 0.0) for r in records)
     return out
+
+
+def new_event_key(mention_id: str) -> str:
+    """An event is keyed by its first mention, so keys are stable across re-runs in the same order."""
+    return "ev-" + hashlib.sha1(mention_id.encode()).hexdigest()[:16]
+
+
+class Clusterer:
+    """Event coreference in memory, with exactly the rules and arrival-order semantics the store
+    applies while ingesting: each mention joins the best compatible event seen so far (judged
+    against that event's merged record) or starts a new one. The Spark job's second stage runs
+    this per partition, so a cluster run and a DuckDB ingest of the same mentions in the same
+    order group them the same way.
+
+    Candidates are looked up by country (mentions without a country are compared with every
+    event); `compatible` makes the final decision.
+    """
+
+    def __init__(self, rules: CorefRules | None = None) -> None:
+        self.rules = rules or CorefRules()
+        self.mentions: dict[str, list[tuple[str, dict[str, Any]]]] = {}  # event key -> (mention id, record)
+        self._merged: dict[str, dict[str, Any]] = {}
+        self._by_country: dict[str | None, list[str]] = {}
+        self._article_events: dict[str, set[str]] = {}
+
+    def add(self, article_key: str, mention_id: str, record: dict[str, Any]) -> str:
+        """File one mention; returns the key of the event it now belongs to."""
+        country = event_country(record)
+        keys = (list(self.mentions) if country is None
+                else list(dict.fromkeys(self._by_country.get(country, []) + self._by_country.get(None, []))))
+        own = self._article_events.get(article_key, set())
+        best: Match | None = None
+        for ek in keys:
+            m = compatible(record, self.merged(ek), ek, same_article=ek in own, rules=self.rules)
+            if m is not None and (best is None or m.sort_key() < best.sort_key()):
+                best = m
+        if best is not None:
+            event_key = best.event_key
+        else:
+            event_key = new_event_key(mention_id)
+            self.mentions[event_key] = []
+        filed = self._by_country.setdefault(country, [])
+        if event_key not in filed:  # an event is a candidate under every country its mentions carry
+            filed.append(event_key)
+        self.mentions[event_key].append((mention_id, record))
+        self._merged.pop(event_key, None)
+        self._article_events.setdefault(article_key, set()).add(event_key)
+        return event_key
+
+    def merged(self, event_key: str) -> dict[str, Any]:
+        """The merged contract record of one event (cached until it gains a mention)."""
+        if event_key not in self._merged:
+            self._merged[event_key] = merge_records([r for _, r in self.mentions[event_key]])
+        return self._merged[event_key]

@@ -8,8 +8,8 @@ structs), so `row.asDict(recursive=True)` is the contract dict again
 (`row_to_event`).
 
 Stage 2 (cross-article deduplication) re-reads those events, co-locates them by
-(type, date, country, place) and merges mentions of one real-world event; see
-`cluster_events` for the rule.
+country and merges mentions of one real-world event with the same coreference
+rules the DuckDB store applies on ingest (`corpus_dedup.Clusterer`).
 
 pyspark and pyarrow are imported lazily: they are the optional `[spark]` extra.
 """
@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .config import Config
+from .corpus_dedup import Clusterer, CorefRules
 
 if TYPE_CHECKING:
     from .pipeline import Pipeline
@@ -211,61 +212,34 @@ def error_accumulator(spark: Any) -> Any:
 
 # ---------------------------------------------------------------- stage 2: cross-article dedup
 
-def _names(d: dict[str, Any]) -> set[str]:
-    return {str(a["name"]).strip().lower() for a in (d.get("source") or []) + (d.get("target") or [])
-            if a and a.get("name")}
+def _arrival(d: dict[str, Any]) -> tuple[str, int, int]:
+    """Article by article, then in text order: the order an ingest of the same articles files them."""
+    parts = str(d["event_id"]).rsplit(":", 2)
+    try:
+        return str(d.get("article_id") or parts[0]), int(parts[1]), int(parts[2])
+    except (IndexError, ValueError):
+        return str(d.get("article_id") or d["event_id"]), 0, 0
 
 
-def dedup_key(d: dict[str, Any]) -> tuple[Any, ...] | None:
-    """Events may merge only within one (type, date, country, place name) group; undated ones never do."""
-    if not d.get("date"):
-        return None
-    loc = d.get("location") or {}
-    name = loc.get("name")
-    return (d["type"], d["date"], loc.get("country"), name.strip().lower() if name else None)
+def cluster_events(events: list[dict[str, Any]], rules: CorefRules | None = None) -> list[dict[str, Any]]:
+    """Merge reports of one event with the store's coreference rules (`corpus_dedup.Clusterer`).
 
-
-def cluster_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Merge reports of one event: same type, date, country and place, and overlapping actor names.
-
-    Overlap is made transitive (union-find), so A~B and B~C put A, B and C together. The most
-    confident report (then the smallest event_id) represents the cluster and gains `mentions`
-    (how many event records were merged), `mention_ids` and `article_ids`. Events without a date
-    or without any actor name are never merged: there is nothing to tie them to another report.
+    Mentions are filed in arrival order (articles by id, then text order). Each merged event is
+    the store's merged record (strongest mention first, counts/date/place/actors combined) plus
+    `mentions` (how many event records were merged), `mention_ids` and `article_ids`.
     """
-    groups: dict[tuple[Any, ...], list[int]] = {}
-    for i, d in enumerate(events):
-        k = dedup_key(d)
-        if k is not None:
-            groups.setdefault(k, []).append(i)
-    parent = list(range(len(events)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for idx in groups.values():
-        owner: dict[str, int] = {}
-        for i in idx:
-            for name in _names(events[i]):
-                if name in owner:
-                    parent[find(i)] = find(owner[name])
-                else:
-                    owner[name] = i
-    clusters: dict[int, list[int]] = {}
-    for i in range(len(events)):
-        clusters.setdefault(find(i), []).append(i)
+    clusterer = Clusterer(rules)
+    for d in sorted(events, key=_arrival):
+        clusterer.add(str(d.get("article_id") or ""), str(d["event_id"]), d)
     out = []
-    for members in clusters.values():
-        rep = min(members, key=lambda i: (-(events[i].get("confidence") or 0.0), events[i]["event_id"]))
-        merged = {n: events[rep][n] for n, _ in EVENT_FIELDS}
+    for ek, members in clusterer.mentions.items():
+        merged_rec = clusterer.merged(ek)
+        merged = {n: merged_rec.get(n) for n, _ in EVENT_FIELDS}
         merged["mentions"] = len(members)
-        merged["mention_ids"] = sorted(events[i]["event_id"] for i in members)
-        merged["article_ids"] = sorted({events[i]["article_id"] for i in members})
+        merged["mention_ids"] = sorted(mid for mid, _ in members)
+        merged["article_ids"] = sorted({str(r.get("article_id")) for _, r in members})
         out.append(merged)
-    out.sort(key=lambda d: d["event_id"])
+    out.sort(key=lambda d: str(d["event_id"]))
     return out
 
 
@@ -282,13 +256,17 @@ def dedup_batches(batches: Iterator[Any]) -> Iterator[Any]:
 
 
 def dedup_events(events: Any, partitions: int | None = None) -> Any:
-    """Stage 2: co-locate each (type, date, country, place) group in one partition, then merge it."""
+    """Stage 2: co-locate each country's events in one partition, then cluster them there.
+
+    Coreference never merges events placed in two different countries, so a country is a safe
+    partition key. Events with no country at all share one partition and merge only among
+    themselves (the store would also let them join an event in some country through a shared actor).
+    """
     from pyspark.sql import functions as F
 
     spark = events.sparkSession
     n = partitions or max(2, spark.sparkContext.defaultParallelism)
-    keyed = events.repartition(n, F.col("type"), F.col("date"), F.col("location.country"),
-                               F.lower(F.trim(F.col("location.name"))))
+    keyed = events.repartition(n, F.col("location.country"))
     return keyed.mapInArrow(dedup_batches, spark_schema(DEDUP_FIELDS))
 
 

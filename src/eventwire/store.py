@@ -11,7 +11,6 @@ Event coreference rules live in `eventwire.corpus_dedup`.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 from collections.abc import Iterable, Sequence
@@ -29,6 +28,7 @@ from .corpus_dedup import (
     LSHIndex,
     compatible,
     merge_records,
+    new_event_key,
 )
 from .io import InputProblem
 from .model import Article
@@ -131,10 +131,6 @@ def place_key(place: dict[str, Any]) -> str:
         f"{float(place['lat']):.3f},{float(place['lon']):.3f}"
     return (f"~{str(place.get('name', '')).casefold()}|{place.get('country') or ''}|"
             f"{place.get('admin1') or ''}|{coords}")
-
-
-def new_event_key(mention_id: str) -> str:
-    return "ev-" + hashlib.sha1(mention_id.encode()).hexdigest()[:16]
 
 
 def _precision_days_sql(col: str) -> str:
