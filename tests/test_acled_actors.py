@@ -177,3 +177,15 @@ def test_bad_theatre_file_names_the_file_and_entry(tmp_path: Any) -> None:
     bad.write_text("- id: nowhere\n  country: XX\n  from: '2020-01-01'\n  sides: [state:AAA:MIL, org:b]\n")
     with pytest.raises(acled_actors.ConventionError, match=r"theatres.yaml: theatre 0 \('nowhere'\)"):
         acled_actors.load_theatres(bad)
+
+
+def test_nationality_crowd_is_renamed_at_home_and_kept_abroad() -> None:
+    at_home = _ev("Protests", "Peaceful protest", source=[_group("Kenyans", "Civilians (Kenya)", "CVL", "state:KEN",
+                                                                  "KEN")])
+    acled_actors.apply([at_home], KB)
+    assert [a.name for a in at_home.source] == ["Protesters (Kenya)"]
+    abroad = _ev("Protests", "Peaceful protest", country="IRQ",
+                 source=[_group("Pakistanis", "Civilians (Pakistan)", "CVL", "state:PAK", "PAK")])
+    acled_actors.apply([abroad], KB)
+    assert [a.name for a in abroad.source] == ["Protesters (Iraq)", "Civilians (Pakistan)"]
+    assert abroad.source[0].country == "IRQ"

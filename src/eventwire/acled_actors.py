@@ -106,7 +106,9 @@ CountryName = Callable[[str], str]
 
 
 def _is_generic(a: Actor) -> bool:
-    return a.kind == "group" and (a.id is None or a.id.startswith("agent:"))
+    """An unnamed group: a generic agent, or a nationality's people ("Thais" is `state:THA` as a group)."""
+    return a.kind == "group" and (a.id is None or a.id.startswith("agent:")
+                                  or (a.id.startswith("state:") and a.id.count(":") == 1))
 
 
 def _label(base: str, country: str | None, country_name: CountryName) -> str:
@@ -123,6 +125,8 @@ def _crowd(e: Event, label: str, country: str | None, country_name: CountryName)
     """The first source is the crowd: rename a generic civil group, else add the implied crowd."""
     for a in e.source:
         if _is_generic(a) and a.sector in _CIVIL_SECTORS:
+            if country and a.country and a.country != country and (a.id or "").startswith("state:"):
+                continue  # "ethnic Albanians demonstrated in Serbia": ACLED's crowd is Serbia's
             a.name = _label(label, a.country or country, country_name)
             return
     if any(a.name.startswith(label) for a in e.source):

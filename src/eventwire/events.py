@@ -17,6 +17,7 @@ same clause that describe one incident ("an airstrike killed five") are merged.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -54,6 +55,31 @@ PRONOUNS = {"it", "they", "he", "she", "them", "him", "her", "we", "us", "you", 
             "which", "who", "whom", "those", "these", "itself", "themselves"}
 
 
+# words that put a crowd in the sentence: with them "protest" is a demonstration even when a state is named
+_CROWD = re.compile(r"\b(?:protesters?|demonstrat\w+|crowds?|marchers?|rall(?:y|ies|ied)|streets?|thousands|"
+                    r"hundreds|dozens|students|workers|activists|supporters|residents|sit-?ins?|march\w*|"
+                    r"placards?|banners?|chant\w*)\b", re.I)
+
+
+def _is_diplomatic_protest(ev: Event) -> bool:
+    """"Thailand lodged a protest with Cambodia", "China protested to Japan": a government's
+    complaint, not a demonstration. Every source is a state, a state organ or a government
+    official, and nothing in the sentence brings a crowd."""
+    if ev.type != "PROTEST" or ev.mode != "demo" or ev._entry is None or ev._entry.lemma != "protest":
+        return False
+    if not ev.source or not all(a.kind == "state" or (a.id or "").startswith("state:") or a.sector == "GOV"
+                                for a in ev.source):
+        return False
+    return _CROWD.search(ev.evidence_text) is None
+
+
+def _recode_as_complaint(ev: Event, lex: Lexicon) -> None:
+    code = lex.cameo.get("114")  # complain officially: PLOVER ACCUSE, allege, diplomatic
+    ev.type, ev.mode, ev.cameo, ev.goldstein = "ACCUSE", "allege", code.code, code.goldstein
+    ev.quad_class = QUAD_BY_TYPE["ACCUSE"]
+    ev.contexts = list(code.plover_contexts) or ["diplomatic"]
+
+
 @stage("events", reads=("sentences.doc", "mentions"), adds=("events",))
 def find_events(article: Article, resources: Resources) -> None:
     """Detect triggers in every parsed sentence and read their participants."""
@@ -73,6 +99,8 @@ def find_events(article: Article, resources: Resources) -> None:
         found.extend(_intent_events(found, ctx))
         events.extend(found)
     for ev in events:
+        if _is_diplomatic_protest(ev):
+            _recode_as_complaint(ev, lex)
         ev.acled = classify_acled(ev, article)
     resolve_protest_context(events, article)
     for ev in events:
