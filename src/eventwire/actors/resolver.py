@@ -1293,12 +1293,49 @@ class Resolver:
             if not surface or not surface[:1].isalpha():
                 continue
             kind, sector = guess_kind_sector(surface, ent.label_)
+            country = None
+            if kind == "person":
+                nat = _nationality_before(text, s, spans, doc)
+                if nat:  # "Israeli right-winger Ariel Sharon": one person, from Israel
+                    spans = [o for o in spans if all(o is not n for n in nat)]
+                    country, s = nat[0].actor.country if nat[0].actor else None, nat[0].start
+                    sector = sector or "GOV"
             extra.append(
-                _Span(s, e, [], actor=Actor(surface, surface, None, None, sector, kind), how="unknown")
+                _Span(s, e, [], actor=Actor(text[s:e] if country else surface, surface, None, country, sector,
+                                            kind), how="unknown")
             )
         if not extra:
             return spans
         return sorted(spans + extra, key=lambda sp: sp.start)
+
+
+# between a nationality and a name: title words only ("French National Assembly president", "Israeli
+# right-winger"), no comma, verb or second name
+_TITLE_GAP = re.compile(r"(?:\s+(?:[a-z][a-z'-]*|[A-Z][a-z]+\.?)){0,5}\s+")
+
+
+def _nationality_before(text: str, start: int, spans: list[_Span], doc: Any) -> list[_Span]:
+    """The country-adjective or state-organ span that opens the noun phrase a person's name closes
+    ("Israeli right-winger X", "French National Assembly president X", "Dutch party leader X"), with
+    any generic title spans in between ("leader"); empty when there is none. Never across a verb."""
+    before = sorted((sp for sp in spans if sp.end <= start), key=lambda o: o.end, reverse=True)
+    titles: list[_Span] = []
+    for sp in before:
+        a = sp.actor
+        if start - sp.end > 60 or a is None:
+            return []
+        if a.kind == "group" and (a.id or "").startswith("agent:") and not a.country:
+            titles.append(sp)  # "leader", "official": part of the title
+            continue
+        if not a.country or a.kind != "state" or not (sp.how == "adj" or (a.id or "").count(":") == 2):
+            return []
+        if not _TITLE_GAP.fullmatch(text, sp.end, start):
+            return []
+        gap = [t for t in doc if sp.end <= t.idx < start and not t.is_space]
+        if all(t.pos_ in ("NOUN", "PROPN", "ADJ") or t.text == "-" for t in gap):
+            return [sp, *titles]
+        return []
+    return []
 
 
 def _relabel(start: int, end: int, text: str, actor: Actor, entry: Entry | None, how: str) -> _Span:
