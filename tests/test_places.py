@@ -143,6 +143,23 @@ def test_curated_alias_rows_all_name_a_registry_place(resources: Resources) -> N
             assert any(gaz.entries[i][ISO3] == row["iso3"] for i in gaz.lookup_key(token_key(alias))), alias
 
 
+def test_seat_rows_give_their_area_a_point_near_the_seat(resources: Resources) -> None:
+    """An alias row with lat/lon gives the area a point; the point must be the named seat's, when the
+    registry knows that town."""
+    from eventwire.geo.build import ADMIN1, ALIAS_KEYS, KIND, LAT, LON, data_dir, read_jsonl
+
+    gaz = resources.gazetteer
+    rows = [r for r in read_jsonl(data_dir() / "aliases.jsonl", ALIAS_KEYS) if "lat" in r]
+    assert rows
+    for row in rows:
+        areas = [e for e in gaz.lookup(row["name"]) if e[1] == row["iso3"] and e[KIND] in ("admin1", "admin2")]
+        assert areas and all(e[LAT] is not None for e in areas), row["name"]
+        seats = [e for e in gaz.lookup(row["seat"]) if e[1] == row["iso3"] and e[KIND] == "city"]
+        if seats:
+            assert min(_km((row["lat"], row["lon"]), (e[LAT], e[LON])) for e in seats) < 25, row["seat"]
+        assert all(e[ADMIN1] for e in areas)
+
+
 def test_abbreviation_only_counts_in_a_qualifier_slot(resources: Resources) -> None:
     slot = place_for("A crowd attacked a police post in Rampur village (Chittoor, AP).", "attacked", resources)
     assert slot.location is not None and slot.location.country == "IND"

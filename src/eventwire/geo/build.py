@@ -310,6 +310,13 @@ def build() -> dict[str, Any]:
         for ab in r.get("abbrevs", ()):
             if target not in abbrevs[token_key(ab)]:
                 abbrevs[token_key(ab)].append(target)
+        if r.get("lat") is not None:
+            # the area's seat stands for it where the registry gives no point (provinces created
+            # after the registry's admin codes: "Ituri", "Central Darfur")
+            for i in keys.get(norm(r["name"]), ()):
+                e = entries[i]
+                if e[ISO3] == r["iso3"] and e[LAT] is None and e[KIND] in ("admin1", "admin2"):
+                    entries[i] = (*e[:LAT], r["lat"], r["lon"], *e[LON + 1:])
 
     index = {k: tuple(v) for k, v in keys.items()}
     return {

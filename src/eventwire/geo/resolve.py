@@ -95,6 +95,9 @@ class Mention:
     qualifier_of: Mention | None = None
     qual_pos: bool = False  # inside brackets or after "Name, ": where ACLED-style notes put admin areas
     paren: bool = False  # inside an open bracket: "(district, province)" lists name areas, not towns
+    locative: bool = False  # after a locative word: "in (northern) X", "near X"
+    glued: bool = False  # kept although glued to other capitalised words ("Bali Doogle", "Beni Amir")
+    partial: bool = False  # an unknown name continues after it before its qualifiers ("Shakhta imeni Gagarina, X")
     best: int | None = None
     score: float = 0.0
 
@@ -129,6 +132,8 @@ _FUNCTION_WORDS = {
     "had", "have", "said", "says", "since", "after", "before", "as", "but", "who", "which", "that", "where",
     "when", "while", "until", "during", "over", "under", "near", "into",
 }
+_COMPASS_ADJ = {"northern", "southern", "eastern", "western", "central", "northeastern", "northwestern",
+                "southeastern", "southwestern", "north-eastern", "north-western", "south-eastern", "south-western"}
 _ADJ = "adj:"  # evidence key prefix: adjectival country names ("US dollar") weigh in context, not as fallback
 _LOWER_ARTICLE = re.compile(r"(al|el|ad|ar|as|ash|at|az|an|ech|es|et)[\s-][A-Z]")  # "in el Mina"
 _QUAL_AFTER = re.compile(r"\s*(\(|,\s*[A-Z])")
@@ -180,9 +185,11 @@ def detect(article: Article, gaz: Gazetteer) -> tuple[list[Mention], dict[str, f
             if iso and (not cands or prev not in _STRONG_PREPS):
                 if surface[:1].isupper() or lower_text:
                     led = re.match(r"-(led|backed|supported|allied|funded)", s.text[en:en + 10])
-                    evidence[iso] += 0.25 if led else (1.0 if key in gaz.demonyms else 0.5)
+                    # a demonym or a country-bound name ("Houthis", "Taliban") is as telling as the country
+                    evidence[iso] += 0.25 if led else 1.0
                 continue
-            if not lower_text and _fragment(s.text, toks, i - n, i, key, gaz, _in_paren(s.text, st)):
+            frag = "" if lower_text else _fragment(s.text, toks, i - n, i, key, gaz, _in_paren(s.text, st))
+            if frag == "reject":
                 continue
             after = s.text[en:en + 30]
             first_after = re.match(r"\s*([A-Za-z\-]+)", after)
@@ -194,12 +201,16 @@ def detect(article: Article, gaz: Gazetteer) -> tuple[list[Mention], dict[str, f
                 cue = "admin2"
             elif word in CUE_CITY or prev2.endswith(("city of", "town of", "village of", "capital of")):
                 cue = "city"
-            syntactic = prev in _STRONG_PREPS or cue is not None or bool(_QUAL_AFTER.match(after))
+            qual_pos = bool(re.search(r"(\([^()]*|[A-Za-z]\s*,\s*)$", s.text[max(0, st - 60):st]))
+            # "(Mansila, Yagha)": a qualifier slot naming a district or province is a locative frame too
+            area_slot = qual_pos and any(gaz.entries[c][KIND] in ("admin1", "admin2") for c in cands)
+            syntactic = prev in _STRONG_PREPS or cue is not None or bool(_QUAL_AFTER.match(after)) or area_slot
             if not _acceptable(surface, key, cands, gaz, label, syntactic, prev, st == toks[0][0], lower_text,
                                doc, st, en):
                 continue
-            m = Mention(s.index, s.start + st, s.start + en, surface, key, cands, cue=cue)
-            m.qual_pos = bool(re.search(r"(\([^()]*|[A-Za-z]\s*,\s*)$", s.text[max(0, st - 60):st]))
+            m = Mention(s.index, s.start + st, s.start + en, surface, key, cands, cue=cue, glued=frag == "glued")
+            m.qual_pos = qual_pos
+            m.locative = prev in LOC_PREPS or prev in _COMPASS_ADJ
             m.paren = _in_paren(s.text, st)
             m.strong = label in _PLACE_ENTS or syntactic
             # "(Dori, Seno)" is often tagged ORG as a whole, but a bracketed list names places
@@ -251,12 +262,15 @@ _NAME_PARTS = CUE_ADMIN1 | CUE_ADMIN2 | CUE_CITY | {"the", "and", "of", "in", "n
 
 
 def _fragment(text: str, toks: list[tuple[int, int, str, str]], a: int, b: int, key: str,
-              gaz: Gazetteer, paren: bool = False) -> bool:
+              gaz: Gazetteer, paren: bool = False) -> str:
     """A match glued to other capitalised words ("Saleem Khil", "Unidad Vecinal") is part of an unknown
     name; a big place followed by a capitalised word ("Tripoli Airport Road") still counts, except in
-    a bracketed list of areas, where "(Nelson Mandela Bay, ...)" is one name."""
+    a bracketed list of areas, where "(Nelson Mandela Bay, ...)" is one name.
+
+    Returns "reject", "glued" (kept, but part of a longer name: weak against the sentence's
+    other places, "Bali Doogle") or ""."""
     if key in gaz.country_keys:
-        return False
+        return ""
 
     def glued(k: int, between: str) -> bool:
         t = toks[k]
@@ -272,12 +286,12 @@ def _fragment(text: str, toks: list[tuple[int, int, str, str]], a: int, b: int, 
     if a > 0 and glued(a - 1, text[toks[a - 1][1]:toks[a][0]]):
         # "Mayo-Sava": part of an unknown hyphenated name; "Mogadishu-Hodan" still names Mogadishu
         if text[toks[a - 1][1]:toks[a][0]] == "-":
-            return not is_big(True)
+            return "glued" if is_big(True) else "reject"
         if a > 1:
-            return True
+            return "reject"
     if b < len(toks) and glued(b, text[toks[b - 1][1]:toks[b][0]]):
-        return not is_big(paren or text[toks[b - 1][1]:toks[b][0]] == "-")
-    return False
+        return "glued" if is_big(paren or text[toks[b - 1][1]:toks[b][0]] == "-") else "reject"
+    return ""
 
 
 def _acceptable(surface: str, key: str, cands: tuple[int, ...], gaz: Gazetteer, label: str | None,
@@ -312,8 +326,23 @@ def _acceptable(surface: str, key: str, cands: tuple[int, ...], gaz: Gazetteer, 
     return True
 
 
+_NM = r"[A-Z][\w'\u2019.-]*"
+_NAMES = rf"{_NM}(?:\s+(?:{_NM}|de|del|la|el|al|di|da|do|imeni))*"
+_CUEW = (r"(?:village|town|city|district|area|neighbourhood|neighborhood|camp|subdivision|lga|county|"
+         r"municipality|locality|commune|region|province|sector|department|community|territory)")
+# "Bali Doogle village (A, B)", "Shakhta imeni Gagarina, A": the match is the start of a longer unknown name
+_CONT_GAP = re.compile(rf"[ -](?:(?:imeni|de|del|la|el|al|di|da|do)\s+)?{_NAMES}(?:\s+{_CUEW}){{0,2}}\s*"
+                       rf"(?:,|\()\s*(?:{_NAMES}(?:\s+{_CUEW})?\s*,\s*)?")
+# "Logo (Mahagi, Ituri)", "New Brighton (Nelson Mandela Bay, Eastern Cape)": an unknown name opens the bracket
+_PAREN_GAP = re.compile(rf"\s*(?:{_CUEW}\s*){{0,2}}\(\s*{_NAMES}(?:\s+{_CUEW})?\s*,\s*")
+_INNER_GAP = re.compile(rf",\s*{_NAMES}(?:\s+{_CUEW})?\s*,\s*")
+
+
 def _link_qualifiers(article: Article, mentions: list[Mention]) -> None:
-    """Attach "A" and "B" of "X, A" / "X (A, B)" / "X in A" to X as qualifiers."""
+    """Attach "A" and "B" of "X, A" / "X (A, B)" / "X in A" to X as qualifiers.
+
+    Unknown names in between do not break the chain when the brackets or the name's own
+    continuation show it is one place description ("Logo (Mahagi, Ituri)")."""
     text = article.text
     for j, m in enumerate(mentions):
         if m.qualifier_of is not None:
@@ -324,7 +353,17 @@ def _link_qualifiers(article: Article, mentions: list[Mention]) -> None:
             if q.sentence != m.sentence or len(gap) > 40:
                 break
             g = gap.strip().lower()
-            if re.fullmatch(r"[,(]\s*|,\s*(and\s+)?|\(|,?\s*\(|", g) or \
+            if last is m and _CONT_GAP.fullmatch(gap) and not _PAREN_GAP.fullmatch(gap):
+                m.partial = True
+                q.qualifier_of = m
+                m.quals.append(q)
+                last = q
+            elif (last is m and _PAREN_GAP.fullmatch(gap)) or \
+                    (last is not m and _INNER_GAP.fullmatch(gap) and _in_paren(text, last.start)):
+                q.qualifier_of = m
+                m.quals.append(q)
+                last = q
+            elif re.fullmatch(r"[,(]\s*|,\s*(and\s+)?|\(|,?\s*\(|", g) or \
                     re.fullmatch(r"((village|town|city|district|area|neighbourhood|neighborhood|camp|"
                                  r"subdivision|lga|county|municipality|locality|commune|region|province|"
                                  r"sector|department)\s*){0,2}[,(]\s*(in\s+|of\s+)?", g) or \
@@ -406,29 +445,35 @@ def _located(evidence: dict[str, float]) -> dict[str, float]:
     return {k: v for k, v in out.items() if v > 0}
 
 
+def _shares(ev: dict[str, float]) -> dict[str, float]:
+    tot = sum(ev.values()) + 1.0  # one pseudo-count: a single weak hint is not certainty
+    return {k: v / tot for k, v in ev.items()}
+
+
 def resolve(mentions: list[Mention], evidence: dict[str, float], gaz: Gazetteer) -> dict[str, float]:
     """Pick each mention's entry in two passes; returns the article's country shares."""
-    def shares(ev: dict[str, float]) -> dict[str, float]:
-        tot = sum(ev.values()) + 1.0  # one pseudo-count: a single weak hint is not certainty
-        return {k: v / tot for k, v in ev.items()}
-
     ev: defaultdict[str, float] = defaultdict(float, _located(evidence))
     for m in mentions:  # unambiguous-country mentions count as evidence too
         isos = {gaz.entries[c][ISO3] for c in m.cands if gaz.entries[c][ISO3]}
         if len(isos) == 1:
             ev[next(iter(isos))] += 0.25 if m.in_actor else 0.5
-    share = shares(ev)
+    share = _shares(ev)
     anchors: list[tuple[float, float]] = []
-    own: dict[int, tuple[str, float]] = {}  # each mention's own first-pass vote, left out of its own context
+    # each name's first-pass votes, left out of its own context: "Tripoli" said three times is one voice
+    own: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
     ev2: defaultdict[str, float] = defaultdict(float)
+    ctx_cache: dict[str, dict[str, float]] = {}
+
+    def ctx_of(m: Mention) -> dict[str, float]:
+        if m.key not in own:
+            return share
+        if m.key not in ctx_cache:
+            ctx_cache[m.key] = _without(ev2, own[m.key])
+        return ctx_cache[m.key]
+
     for rnd in range(2):
         for m in mentions:
-            ctx = share
-            if rnd and id(m) in own:
-                iso, w = own[id(m)]
-                tot = sum(ev2.values()) + 1.0 - w
-                ctx = dict(share)
-                ctx[iso] = (ev2[iso] - w) / tot if tot > 0 else 0.0
+            ctx = ctx_of(m) if rnd else share
             best, bs = None, -1e9
             for c in m.cands:
                 sc = _score(m, c, gaz, ctx, anchors if rnd else [])
@@ -445,10 +490,10 @@ def resolve(mentions: list[Mention], evidence: dict[str, float], gaz: Gazetteer)
                 if e[ISO3] and not m.in_actor:
                     w = 1.0 if m.strong else 0.5
                     ev2[e[ISO3]] += w
-                    own[id(m)] = (e[ISO3], w)
+                    own[m.key][e[ISO3]] += w
                 if e[KIND] in ("city", "curated") and e[LAT] is not None and m.strong:
                     pts.append((e[LAT], e[LON]))
-            share = shares(ev2)
+            share = _shares(ev2)
             anchors = pts[:20]
     # "Saada province" where only the town carries that spelling: take the town's province
     for m in mentions:
@@ -461,6 +506,7 @@ def resolve(mentions: list[Mention], evidence: dict[str, float], gaz: Gazetteer)
     for m in mentions:
         if m.qualifier_of is None and m.quals:
             _resolve_chain(m, gaz, share, anchors)
+    _cohere(mentions, gaz, _located(evidence), ctx_of, anchors)
     # weak single-word hits far from the article's geography are more likely common words
     for m in mentions:
         if m.best is None:
@@ -469,6 +515,101 @@ def resolve(mentions: list[Mention], evidence: dict[str, float], gaz: Gazetteer)
         if not m.strong and e[KIND] == "city" and share.get(e[ISO3], 0.0) < 0.2 and e[POP] < 100000:
             m.best = None
     return share
+
+
+def _weak(m: Mention, e: tuple[Any, ...]) -> bool:
+    """A town reading that one namesake could explain: small, matched by an alternate name, or only the
+    start of a longer unknown name."""
+    return e[POP] < 100000 or m.glued or m.partial or norm(e[NAME]) != m.key
+
+
+def _chain_backed(m: Mention, iso: str, gaz: Gazetteer) -> bool:
+    """Another part of m's own "X, A" / "X (A, B)" chain resolved in the same country."""
+    parts = [*m.quals, *([m.qualifier_of] if m.qualifier_of is not None else [])]
+    return any(p.best is not None and gaz.entries[p.best][ISO3] == iso for p in parts)
+
+
+def _without(ev: dict[str, float], mine: dict[str, float]) -> dict[str, float]:
+    """Country shares of `ev` less one name's own votes."""
+    return _shares({k: v - mine.get(k, 0.0) for k, v in ev.items() if v - mine.get(k, 0.0) > 0})
+
+
+def _cohere(mentions: list[Mention], gaz: Gazetteer, located: dict[str, float], ctx_of: Any,
+            anchors: list[tuple[float, float]]) -> None:
+    """Towns that disagree with the country the rest of the sentence or article points to.
+
+    A sentence whose districts, provinces and qualifier slots agree on one country takes a
+    town's namesake there ("AK-56 Rifle ... (Imphal West district, Manipur)" is not Rifle, USA);
+    a town alone in its country against an article firmly about another one (names, demonyms, areas,
+    towns no namesake explains) does the same. Without a
+    namesake there, a weak reading (small, alternate spelling, fragment of a longer name) is dropped
+    and the event falls to the places that agree."""
+    by_sent: defaultdict[int, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        if m.best is not None and not m.in_actor:
+            by_sent[m.sentence].append(m)
+    for ms in by_sent.values():
+        votes: defaultdict[str, float] = defaultdict(float)
+        for m in ms:
+            e = gaz.entries[m.best]  # type: ignore[index]
+            if m.best in gaz.vague or not e[ISO3] or m.glued or m.partial or m.cue == "city":
+                continue
+            if e[KIND] in ("admin1", "admin2"):
+                # a name that is an area in several countries ("North-West") is a split vote
+                votes[e[ISO3]] += 1.0 / max(1, len({gaz.entries[c][ISO3] for c in m.cands
+                                                    if gaz.entries[c][KIND] in ("admin1", "admin2")}))
+            elif m.quals and _chain_backed(m, e[ISO3], gaz):
+                votes[e[ISO3]] += 1.0  # "Tamale (Tamale, Northern)" read as one place
+            elif m.qualifier_of is not None or (m.qual_pos and e[KIND] == "country"):
+                votes[e[ISO3]] += 0.5
+        top = sorted(votes.items(), key=lambda kv: -kv[1])[:2]
+        if not top or top[0][1] < 1.0 or (len(top) > 1 and top[0][1] < 2 * top[1][1]):
+            continue
+        y = top[0][0]
+        for m in ms:
+            e = gaz.entries[m.best]  # type: ignore[index]
+            if e[KIND] != "city" or e[ISO3] == y or _chain_backed(m, e[ISO3], gaz):
+                continue
+            _move(m, y, _weak(m, e), gaz, ctx_of(m), anchors)
+    # what the article firmly says, as now read: names, demonyms, areas, towns no namesake explains
+    firm: defaultdict[str, float] = defaultdict(float, located)
+    own: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for m in mentions:
+        if m.best is not None and not m.in_actor:
+            e = gaz.entries[m.best]
+            # a country named in passing ("integration with Russia") says little about where things happen:
+            # its name's share of the evidence is taken back out
+            if e[KIND] == "country" and not m.qual_pos and not m.locative:
+                if m.key in gaz.country_keys:
+                    firm[e[ISO3]] = max(0.0, firm[e[ISO3]] - (0.5 if m.in_actor else 1.0))
+                continue
+            if e[ISO3] and (e[KIND] != "city" or not _weak(m, e)):
+                firm[e[ISO3]] += 1.0 if m.strong else 0.5
+                own[m.key][e[ISO3]] += 1.0 if m.strong else 0.5
+    for m in mentions:
+        if m.best is None or m.in_actor:
+            continue
+        e = gaz.entries[m.best]
+        if e[KIND] != "city" or _chain_backed(m, e[ISO3], gaz):
+            continue
+        ctx = _without(firm, own[m.key])
+        if ctx.get(e[ISO3], 0.0) >= 0.1 or not ctx:
+            continue
+        y = max(ctx, key=lambda k: ctx[k])
+        if ctx[y] >= 0.4:
+            # a big town spelled its own way stays; an alternate spelling or a name fragment does not
+            loose = m.glued or m.partial or norm(e[NAME]) != m.key
+            _move(m, y, _weak(m, e) and (e[POP] < 50000 or loose), gaz, ctx_of(m), anchors)
+
+
+def _move(m: Mention, iso: str, drop: bool, gaz: Gazetteer, ctx: dict[str, float],
+          anchors: list[tuple[float, float]]) -> None:
+    """Re-read m in country iso when it has a reading there; else drop it when `drop`."""
+    there = [c for c in m.cands if gaz.entries[c][ISO3] == iso]
+    if there:
+        m.best = max(there, key=lambda c: _score(m, c, gaz, ctx, anchors))
+    elif drop:
+        m.best = None
 
 
 _AREA_KINDS = ("admin1", "admin2", "country", "curated")
@@ -487,6 +628,11 @@ def _resolve_chain(m: Mention, gaz: Gazetteer, share: dict[str, float], anchors:
     total: dict[str, float] = defaultdict(float)
     backed: set[str] = set()
     parts: list[Mention] = []
+    isos_m = {gaz.entries[c][ISO3] for c in m.cands}
+    # a town of some size, spelled as the gazetteer spells it and found in one country only, is as
+    # telling as an area qualifier: "Montego Bay, Saint James Parish" is not moved to Louisiana
+    solid = len(isos_m) == 1 and any(gaz.entries[c][KIND] == "city" and gaz.entries[c][POP] >= 40000
+                                     and norm(gaz.entries[c][NAME]) == m.key for c in m.cands) and not m.partial
     for q in (m, *m.quals):
         if not q.cands:
             continue
@@ -495,15 +641,16 @@ def _resolve_chain(m: Mention, gaz: Gazetteer, share: dict[str, float], anchors:
         if repeat:
             continue
         best_in: dict[str, tuple[float, float]] = {}
+        area_isos = {gaz.entries[c][ISO3] for c in q.cands if gaz.entries[c][KIND] in _AREA_KINDS}
         for c in q.cands:
             e = gaz.entries[c]
             iso = e[ISO3]
             if not iso:
                 continue
             if q is m:
-                w = 1.0
+                w = 1.5 if solid else 1.0
             elif q.paren or e[KIND] in _AREA_KINDS:
-                w = 1.2
+                w = 1.2 if len(area_isos) <= 2 else 1.0  # "North-West" names areas in four countries
             else:
                 w = 0.5
             sc = _score(q, c, gaz, share, anchors)
@@ -522,9 +669,10 @@ def _resolve_chain(m: Mention, gaz: Gazetteer, share: dict[str, float], anchors:
         return  # "across the LoC in Kotli (AJK)": the frontier is not qualified, the spot is
     if iso not in backed and (own is None or iso != own[ISO3]):
         return
-    if own is not None and own[ISO3] != iso and weight[iso] < 2.0 and (
-            own[KIND] in ("country", "curated") or (own[KIND] == "city" and own[POP] >= 100000)):
-        return  # "Moscow, Kiev" is a list: one qualifier does not move a big place abroad
+    if own is not None and own[ISO3] != iso and weight[iso] < 2.0 and m.cue not in ("admin1", "admin2") \
+            and not m.partial and not any(q.paren for q in m.quals) \
+            and not m.glued and (own[KIND] in ("country", "curated") or (own[KIND] == "city" and own[POP] >= 100000)):
+        return  # "Moscow, Kiev" is a list: one qualifier does not move a big place abroad (but "X district, A" does)
     for q in parts:
         same = [c for c in q.cands if gaz.entries[c][ISO3] == iso]
         q.best = max(same, key=lambda c: _score(q, c, gaz, share, anchors)) if same else None
