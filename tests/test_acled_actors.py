@@ -101,7 +101,7 @@ def test_arrest_without_agent_is_by_police_and_other_types_are_untouched() -> No
     clash = _ev("Battles", "Armed clash")
     acled_actors.apply([arrest, clash], KB)
     assert [a.name for a in arrest.source] == ["Police Forces of Pakistan"]
-    assert clash.source == [] and clash.target == []
+    assert [a.name for a in clash.source] == ["Unidentified Armed Group (Kenya)"] and clash.target == []
 
 
 @pytest.mark.parametrize("text,label", [
@@ -169,7 +169,7 @@ def test_front_rule_stays_out_of_other_cases(day: str, country: str, named: str 
     src = [Actor("a gang", "Some Gang", named, "UKR", "CRM", "armed_group")] if named else []
     ev = _front_ev("Armed clash", day, country=country, source=src)
     acled_actors.apply([ev], KB, acled_actors.default_theatres())
-    assert [a.id for a in ev.source + ev.target] == ([named] if named else [])
+    assert [a.id for a in ev.source + ev.target] == ([named] if named else ["agent:militants"])
 
 
 def test_bad_theatre_file_names_the_file_and_entry(tmp_path: Any) -> None:
@@ -189,3 +189,29 @@ def test_nationality_crowd_is_renamed_at_home_and_kept_abroad() -> None:
     acled_actors.apply([abroad], KB)
     assert [a.name for a in abroad.source] == ["Protesters (Iraq)", "Civilians (Pakistan)"]
     assert abroad.source[0].country == "IRQ"
+
+
+def test_unattributed_violence_is_by_an_unidentified_armed_group_of_the_place() -> None:
+    ev = _ev("Explosions/Remote violence", "Remote explosive/landmine/IED", country="PAK",
+             target=[Actor("soldiers", "Military Forces of Kenya", "state:KEN:MIL", "KEN", "MIL", "state")])
+    acled_actors.apply([ev], KB)
+    assert [(a.name, a.country, a.sector, a.text) for a in ev.source] == [
+        ("Unidentified Armed Group (Pakistan)", "PAK", "UAF", "")]
+    named = _ev("Violence against civilians", "Attack", source=[Actor("gunmen", "Unidentified Armed Group", None,
+                                                                       "KEN", "UAF", "group")])
+    acled_actors.apply([named], KB)
+    assert len(named.source) == 1 and named.source[0].text == "gunmen"
+
+
+@pytest.mark.parametrize("text,etype,want", [
+    ("Thousands of traders marched through the streets of Mombasa on Monday demanding lower fuel taxes.", "PROTEST",
+     ("Government of Kenya", "KEN")),
+    ("A night curfew was imposed in Kisumu on Tuesday after two days of unrest.", "COERCE",
+     ("Civilians (Kenya)", "KEN")),
+])
+def test_implied_targets_end_to_end(text: str, etype: str, want: tuple[str, str]) -> None:
+    from eventwire import extract
+
+    events = [e for e in extract(text, published="2024-03-06") if e.type == etype]
+    assert events, f"expected a {etype} event"
+    assert any((a.name, a.country) == want and a.text == "" for e in events for a in e.target)

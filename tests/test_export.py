@@ -172,3 +172,22 @@ def test_cameo_plover_and_geojson(db: Path, tmp_path: Path) -> None:
     assert gj["type"] == "FeatureCollection"
     lonlat = sorted(tuple(f["geometry"]["coordinates"]) for f in gj["features"])
     assert (44.392, 35.468) in lonlat and all(f["properties"]["event_key"] for f in gj["features"])
+
+
+def test_acled_row_leaves_a_protests_implied_government_target_out() -> None:
+    from eventwire.export import acled_row
+
+    gov = {"text": "", "name": "Government of Kenya", "id": "state:KEN:GOV", "country": "KEN", "sector": "GOV",
+           "kind": "state"}
+    police = {"text": "riot police", "name": "Police Forces of Kenya", "id": "state:KEN:COP", "country": "KEN",
+              "sector": "COP", "kind": "state"}
+    crowd = {"text": "traders", "name": "Protesters (Kenya)", "id": "agent:protesters", "country": "KEN",
+             "sector": "CVL", "kind": "group"}
+    base = {"type": "PROTEST", "acled": {"event_type": "Protests", "sub_event_type": "Peaceful protest"},
+            "source": [crowd], "target": [gov], "date": "2024-03-04", "location": {"country": "KEN"}}
+    assert acled_row(base, "KEN1")["actor2"] == ""
+    named = {**base, "target": [{**gov, "text": "the government"}]}
+    assert acled_row(named, "KEN2")["actor2"] == "Government of Kenya"
+    stopped = {**base, "acled": {"event_type": "Protests", "sub_event_type": "Protest with intervention"},
+               "target": [gov, police]}
+    assert acled_row(stopped, "KEN3")["actor2"] == "Police Forces of Kenya"

@@ -4,8 +4,9 @@ ACLED codes who did what to whom with a small set of conventions an analyst comp
 against ACLED expects to find: the crowd at a protest is "Protesters (Country)" whoever
 organised it (the union or party is an associated actor), a riot's crowd is "Rioters
 (Country)", the victims of violence against civilians are "Civilians (Country)" whatever
-their trade, a protest broken up by police has the police as its second actor, and an
-arrest with no named agent was made by the police. The resolver names what the text says;
+their trade, a protest broken up by police has the police as its second actor, an
+arrest with no named agent was made by the police, and violence with no named perpetrator
+is by an "Unidentified Armed Group (Country)". The resolver names what the text says;
 this module adds what the convention implies, as extra actors with an empty `text` (no
 words in the article name them) or by renaming a generic crowd, and never drops an actor.
 """
@@ -219,5 +220,11 @@ def apply(events: list[Event], kb: Names, theatres: tuple[Theatre, ...] | list[T
             _crowd(e, "Rioters", country, country_name)
         elif etype == "Violence against civilians":
             _victims(e, country, country_name)
+        if etype in _FIGHTING | {"Violence against civilians"} and not e.source:
+            # nobody named as the perpetrator: ACLED's "Unidentified Armed Group (Country)", of the country
+            # where it happened (not the victims' nationality)
+            where = e.location.country if e.location is not None else None
+            e.source.append(Actor("", _label("Unidentified Armed Group", where, country_name), "agent:militants",
+                                  where, "UAF", "group"))
         elif sub == "Arrests" and not e.source:
             e.source.append(_police(country, country_name))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import acled_actors
-from .model import Article, Event, Place
+from .model import Actor, Article, Event, Place
 from .resources import Resources
 from .stages import stage
 
@@ -50,6 +50,8 @@ def dedup_events(article: Article, resources: Resources) -> None:
             e.location = _country_from_actors(e, gaz)
         _fill_actor_countries(e, gaz)
     if "actors" in resources.config.stages:
+        for e in kept:
+            _implied_target(e, resources.kb)
         acled_actors.apply(kept, resources.kb, acled_actors.default_theatres())
     article.events = kept
 
@@ -92,3 +94,25 @@ def _names_country(text: str, gaz: Any) -> bool:
         if len(w) >= 2 and w[0].isupper() and (w in ("US", "UK", "UAE") or gaz.country_of(w) is not None):
             return True
     return False
+
+
+def _implied_target(e: Event, kb: Any) -> None:
+    """Who an event is aimed at when the text names no one, by what the event is: a street protest
+    is against the government of the country it happens in, a curfew or blockade falls on the
+    people of the place, aid goes to the country it is delivered to. Added with an empty `text`
+    (no words name them), only when the event's place gives the country."""
+    country = e.location.country if e.location else None
+    if e.target or not country:
+        return
+    if e.type == "PROTEST" and e.mode in ("demo", "hunger", "boycott", "obstruct"):
+        actor = kb.actor_for_id(f"state:{country}:GOV")
+    elif e.type == "COERCE" and e.mode == "restrict":
+        actor = kb.actor_for_id("agent:civilians")
+        if actor is not None:
+            actor = Actor("", f"Civilians ({kb.country_name(country)})", actor.id, country, actor.sector, "group")
+    elif e.type == "AID":
+        actor = Actor("", kb.country_name(country), f"state:{country}", country, None, "state")
+    else:
+        return
+    if actor is not None:
+        e.target.append(actor)

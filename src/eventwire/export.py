@@ -138,6 +138,9 @@ def acled_row(rec: dict[str, Any], event_id_cnty: str, sources: Sequence[str] = 
     acled = rec.get("acled") or {}
     et, st = acled.get("event_type", ""), acled.get("sub_event_type", "")
     src, tgt = rec.get("source") or [], rec.get("target") or []
+    if et == "Protests":  # ACLED leaves actor 2 of a protest blank unless someone intervened; eventwire's
+        # implied target (the government, no words in the text) is PLOVER's reading, not ACLED's
+        tgt = [a for a in tgt if a.get("text") or a.get("sector") != "GOV"]
     a1, a2 = (src[0] if src else None), (tgt[0] if tgt else None)
     i1, i2 = inter_code(a1, et), inter_code(a2, et)
     loc = rec.get("location") or {}
