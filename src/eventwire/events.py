@@ -630,13 +630,26 @@ def _actors(toks: Iterable[Any], ctx: _SentenceContext) -> list[Actor]:
     return out
 
 
+_QUANTITY_HEADS = {"hundred", "hundreds", "thousand", "thousands", "dozen", "dozens", "score", "scores", "ten",
+                   "tens", "million", "millions", "crowd", "group", "band", "handful", "number"}
+
+
 def _actor_for(tok: Any, ctx: _SentenceContext) -> list[Actor]:
     if tok.i in ctx._actor_cache:
         return ctx._actor_cache[tok.i]
     res: list[Actor] = []
+    # "hundreds of supporters of X", "a group of students": the quantity is not the actor, its "of" noun is
+    if tok.lemma_.lower() in _QUANTITY_HEADS or tok.lower_ in _QUANTITY_HEADS:
+        pobj = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                for g in c.children if g.dep_ == "pobj"]
+        if pobj:
+            res = _actor_for(pobj[0], ctx)
+            ctx._actor_cache[tok.i] = res
+            return res
     # "the forces of X", "fighters loyal to X", "members of X": look through to X
     inner = None
-    if tok.lemma_.lower() in ("force", "member", "fighter", "unit", "position", "supporter", "element",
+    # (not "supporters of X": a crowd that backs X is not X's fighters)
+    if tok.lemma_.lower() in ("force", "member", "fighter", "unit", "position", "element",
                               "militant", "troop", "group") or tok.lower_ in ("positions", "forces"):
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in ("of", "to", "from"):
@@ -649,7 +662,7 @@ def _actor_for(tok: Any, ctx: _SentenceContext) -> list[Actor]:
     end = ctx.sent.start + span.end_char
     m = ctx.mention_for(start, end, ctx.sent.start + tok.idx)
     inner_actors = _actor_for(inner, ctx) if inner is not None else []
-    if m is not None and not (tok.lemma_.lower() in ("position", "member", "supporter", "element")
+    if m is not None and not (tok.lemma_.lower() in ("position", "member", "element")
                               and inner_actors):
         actor = Actor(**m.actor.to_dict())
         # "military forces of Armenia": a generic agent takes the country of its "of" complement
