@@ -67,7 +67,8 @@ _COMMON = {
     "bar", "human", "western", "eastern", "northern", "southern", "lac", "cerro", "barangay", "terminal",
     "ramadan", "mine", "madinat", "colonia", "barrio", "bairro", "jardim", "morro", "vila", "favela", "bab",
     "pacific", "atlantic",
-    "strike", "attack", "clash", "protest", "riot", "rally", "video", "report", "reports",
+    "strike", "attack", "clash", "protest", "riot", "rally", "video", "report", "reports", "hall", "rifle", "point",
+    "farm",
 }
 _ACTOR_VERBS = {"say", "tell", "announce", "accuse", "warn", "deny", "reject", "urge", "call", "demand",
                 "threaten", "claim", "condemn", "impose", "criticize", "criticise", "insist", "agree",
@@ -132,9 +133,14 @@ _FUNCTION_WORDS = {
     "had", "have", "said", "says", "since", "after", "before", "as", "but", "who", "which", "that", "where",
     "when", "while", "until", "during", "over", "under", "near", "into",
 }
+_BEARINGS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+             "north-east", "north-west", "south-east", "south-west"}
+_FORCE_NOUNS = {"forces", "troops", "army", "military", "government", "authorities", "police", "soldiers",
+                "ministry", "president", "navy", "militaries", "governments", "officials"}
 _COMPASS_ADJ = {"northern", "southern", "eastern", "western", "central", "northeastern", "northwestern",
                 "southeastern", "southwestern", "north-eastern", "north-western", "south-eastern", "south-western"}
 _ADJ = "adj:"  # evidence key prefix: adjectival country names ("US dollar") weigh in context, not as fallback
+_DEM = "dem:"  # evidence key prefix: the demonyms' part of a country's evidence
 _LOWER_ARTICLE = re.compile(r"(al|el|ad|ar|as|ash|at|az|an|ech|es|et)[\s-][A-Z]")  # "in el Mina"
 _QUAL_AFTER = re.compile(r"\s*(\(|,\s*[A-Z])")
 
@@ -182,11 +188,14 @@ def detect(article: Article, gaz: Gazetteer) -> tuple[list[Mention], dict[str, f
             prev = toks[j][3] if j >= 0 else ""
             prev2 = " ".join(t[3] for t in toks[max(0, i - 2):i])
             i += n
-            if iso and (not cands or prev not in _STRONG_PREPS):
+            area_named = bool(cands) and bool(re.match(r"\s+(region|state|province)\b", s.text[en:en + 12]))
+            if iso and (not cands or prev not in _STRONG_PREPS) and not area_named:
                 if surface[:1].isupper() or lower_text:
                     led = re.match(r"-(led|backed|supported|allied|funded)", s.text[en:en + 10])
                     # a demonym or a country-bound name ("Houthis", "Taliban") is as telling as the country
                     evidence[iso] += 0.25 if led else 1.0
+                    if key in gaz.demonyms:  # remembered apart: "French forces" often act abroad
+                        evidence[_DEM + iso] += 0.25 if led else 1.0
                 continue
             frag = "" if lower_text else _fragment(s.text, toks, i - n, i, key, gaz, _in_paren(s.text, st))
             if frag == "reject":
@@ -204,17 +213,22 @@ def detect(article: Article, gaz: Gazetteer) -> tuple[list[Mention], dict[str, f
             qual_pos = bool(re.search(r"(\([^()]*|[A-Za-z]\s*,\s*)$", s.text[max(0, st - 60):st]))
             # "(Mansila, Yagha)": a qualifier slot naming a district or province is a locative frame too
             area_slot = qual_pos and any(gaz.entries[c][KIND] in ("admin1", "admin2") for c in cands)
-            syntactic = prev in _STRONG_PREPS or cue is not None or bool(_QUAL_AFTER.match(after)) or area_slot
+            # "40km north of Gorom-Gorom", "east of X": a compass bearing from a place is a locative frame
+            bearing = prev == "of" and prev2.split(" ")[0] in _BEARINGS
+            syntactic = prev in _STRONG_PREPS or cue is not None or bool(_QUAL_AFTER.match(after)) or area_slot \
+                or bearing
             if not _acceptable(surface, key, cands, gaz, label, syntactic, prev, st == toks[0][0], lower_text,
                                doc, st, en):
                 continue
             m = Mention(s.index, s.start + st, s.start + en, surface, key, cands, cue=cue, glued=frag == "glued")
             m.qual_pos = qual_pos
-            m.locative = prev in LOC_PREPS or prev in _COMPASS_ADJ
+            m.locative = prev in _STRONG_PREPS or prev in _COMPASS_ADJ
             m.paren = _in_paren(s.text, st)
             m.strong = label in _PLACE_ENTS or syntactic
             # "(Dori, Seno)" is often tagged ORG as a whole, but a bracketed list names places
             m.in_actor = label in _ACTOR_ENTS and longer and prev not in _STRONG_PREPS and not m.paren
+            if key in gaz.country_keys and prev == "of" and prev2.split(" ")[0] in _FORCE_NOUNS:
+                m.in_actor = True  # "military forces of India and Pakistan exchanged fire at X": who, not where
             iso_here = gaz.country_keys.get(key)
             if iso_here and (surface[:1].isupper() or lower_text):
                 # "US dollar", "Turkish-backed": the country qualifies a thing, it is not where events happen
@@ -274,8 +288,11 @@ def _fragment(text: str, toks: list[tuple[int, int, str, str]], a: int, b: int, 
 
     def glued(k: int, between: str) -> bool:
         t = toks[k]
-        return between in (" ", "-") and t[2][:1].isupper() and t[3] not in _NAME_PARTS and \
-            text[t[1]:t[1] + 1] not in ("'", "\u2019")
+        # "Karabakh-Azerbaijani frontline", "Yemeni-Saudi border": a country word joins, it does not glue
+        # a capitalised "Town" makes a longer name ("Denham Town" in Kingston is not Denham, England)
+        return between in (" ", "-") and t[2][:1].isupper() and (t[3] not in _NAME_PARTS or t[2] == "Town") and \
+            text[t[1]:t[1] + 1] not in ("'", "\u2019") and not (
+                between == "-" and (t[3] in gaz.demonyms or t[3] in gaz.country_keys))
 
     def is_big(hyphen: bool) -> bool:
         big = ("country",) if hyphen else ("country", "admin1", "curated")
@@ -327,11 +344,11 @@ def _acceptable(surface: str, key: str, cands: tuple[int, ...], gaz: Gazetteer, 
 
 
 _NM = r"[A-Z][\w'\u2019.-]*"
-_NAMES = rf"{_NM}(?:\s+(?:{_NM}|de|del|la|el|al|di|da|do|imeni))*"
+_NAMES = rf"{_NM}(?:\s+(?:{_NM}|de|del|la|el|al|di|da|do|imeni|i|e))*"
 _CUEW = (r"(?:village|town|city|district|area|neighbourhood|neighborhood|camp|subdivision|lga|county|"
          r"municipality|locality|commune|region|province|sector|department|community|territory)")
 # "Bali Doogle village (A, B)", "Shakhta imeni Gagarina, A": the match is the start of a longer unknown name
-_CONT_GAP = re.compile(rf"[ -](?:(?:imeni|de|del|la|el|al|di|da|do)\s+)?{_NAMES}(?:\s+{_CUEW}){{0,2}}\s*"
+_CONT_GAP = re.compile(rf"[ -](?:(?:imeni|de|del|la|el|al|di|da|do|i|e)\s+)?{_NAMES}(?:\s+{_CUEW}){{0,2}}\s*"
                        rf"(?:,|\()\s*(?:{_NAMES}(?:\s+{_CUEW})?\s*,\s*)?")
 # "Logo (Mahagi, Ituri)", "New Brighton (Nelson Mandela Bay, Eastern Cape)": an unknown name opens the bracket
 _PAREN_GAP = re.compile(rf"\s*(?:{_CUEW}\s*){{0,2}}\(\s*{_NAMES}(?:\s+{_CUEW})?\s*,\s*")
@@ -367,7 +384,7 @@ def _link_qualifiers(article: Article, mentions: list[Mention]) -> None:
                     re.fullmatch(r"((village|town|city|district|area|neighbourhood|neighborhood|camp|"
                                  r"subdivision|lga|county|municipality|locality|commune|region|province|"
                                  r"sector|department)\s*){0,2}[,(]\s*(in\s+|of\s+)?", g) or \
-                    re.fullmatch(r"(city|town|village|district)?\s*(of|in)", g):
+                    re.fullmatch(r"(city|town|village|district|neighbourhood|neighborhood|suburb|area)?\s*(of|in)", g):
                 q.qualifier_of = m
                 m.quals.append(q)
                 last = q
@@ -405,7 +422,7 @@ def _qual_match(e: tuple[Any, ...], q: Mention, gaz: Gazetteer) -> float:
 
 
 def _score(m: Mention, ci: int, gaz: Gazetteer, share: dict[str, float],
-           anchors: list[tuple[float, float]]) -> float:
+           anchors: list[tuple[float, float, str]]) -> float:
     e = gaz.entries[ci]
     kind = e[KIND]
     pop = e[POP] / 20 if kind == "admin1" else e[POP]  # an area's summed population is not a city's
@@ -433,15 +450,16 @@ def _score(m: Mention, ci: int, gaz: Gazetteer, share: dict[str, float],
         s += 2.0 if kind == "admin2" else (0.5 if kind == "city" else -0.5)
     elif m.cue == "city":
         s += 1.5 if kind == "city" else -1.0
-    if anchors and e[LAT] is not None and kind not in ("country",):
-        d = min(_haversine((e[LAT], e[LON]), a) for a in anchors)
+    others = [a for a in anchors if a[2] != m.key] if anchors else ()  # not its own first reading
+    if others and e[LAT] is not None and kind not in ("country",):
+        d = min(_haversine((e[LAT], e[LON]), (a[0], a[1])) for a in others)
         s += 2.0 if d < 100 else (1.0 if d < 300 else 0.0)
     return s
 
 
 def _located(evidence: dict[str, float]) -> dict[str, float]:
     """Country evidence less its adjectival part ("US dollar" says nothing about where things happen)."""
-    out = {k: v - evidence.get(_ADJ + k, 0.0) for k, v in evidence.items() if not k.startswith(_ADJ)}
+    out = {k: v - evidence.get(_ADJ + k, 0.0) for k, v in evidence.items() if ":" not in k}
     return {k: v for k, v in out.items() if v > 0}
 
 
@@ -458,7 +476,7 @@ def resolve(mentions: list[Mention], evidence: dict[str, float], gaz: Gazetteer)
         if len(isos) == 1:
             ev[next(iter(isos))] += 0.25 if m.in_actor else 0.5
     share = _shares(ev)
-    anchors: list[tuple[float, float]] = []
+    anchors: list[tuple[float, float, str]] = []
     # each name's first-pass votes, left out of its own context: "Tripoli" said three times is one voice
     own: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
     ev2: defaultdict[str, float] = defaultdict(float)
@@ -489,10 +507,15 @@ def resolve(mentions: list[Mention], evidence: dict[str, float], gaz: Gazetteer)
                 e = gaz.entries[m.best]
                 if e[ISO3] and not m.in_actor:
                     w = 1.0 if m.strong else 0.5
+                    if e[KIND] == "city" and _weak(m, e):
+                        w *= 0.5  # a village namesake ("Svoboda") must not outvote a city ("Cherkasy")
                     ev2[e[ISO3]] += w
                     own[m.key][e[ISO3]] += w
-                if e[KIND] in ("city", "curated") and e[LAT] is not None and m.strong:
-                    pts.append((e[LAT], e[LON]))
+                # anchors: places one namesake cannot explain, so two tiny namesakes abroad
+                # ("Kingston" and "Denham" in England) do not pull each other in
+                if e[KIND] in ("city", "curated") and e[LAT] is not None and m.strong and \
+                        (e[KIND] == "curated" or not _weak(m, e)):
+                    pts.append((e[LAT], e[LON], m.key))
             share = _shares(ev2)
             anchors = pts[:20]
     # "Saada province" where only the town carries that spelling: take the town's province
@@ -506,7 +529,9 @@ def resolve(mentions: list[Mention], evidence: dict[str, float], gaz: Gazetteer)
     for m in mentions:
         if m.qualifier_of is None and m.quals:
             _resolve_chain(m, gaz, share, anchors)
-    _cohere(mentions, gaz, _located(evidence), ctx_of, anchors)
+    # demonyms count half there: "French forces" often act abroad, "Palestinian man" is local
+    _cohere(mentions, gaz, {k: v - 0.5 * evidence.get(_DEM + k, 0.0) for k, v in _located(evidence).items()},
+            ctx_of, anchors)
     # weak single-word hits far from the article's geography are more likely common words
     for m in mentions:
         if m.best is None:
@@ -535,7 +560,7 @@ def _without(ev: dict[str, float], mine: dict[str, float]) -> dict[str, float]:
 
 
 def _cohere(mentions: list[Mention], gaz: Gazetteer, located: dict[str, float], ctx_of: Any,
-            anchors: list[tuple[float, float]]) -> None:
+            anchors: list[tuple[float, float, str]]) -> None:
     """Towns that disagree with the country the rest of the sentence or article points to.
 
     A sentence whose districts, provinces and qualifier slots agree on one country takes a
@@ -558,7 +583,8 @@ def _cohere(mentions: list[Mention], gaz: Gazetteer, located: dict[str, float], 
                 # a name that is an area in several countries ("North-West") is a split vote
                 votes[e[ISO3]] += 1.0 / max(1, len({gaz.entries[c][ISO3] for c in m.cands
                                                     if gaz.entries[c][KIND] in ("admin1", "admin2")}))
-            elif m.quals and _chain_backed(m, e[ISO3], gaz):
+            elif m.quals and any(q.best is not None and gaz.entries[q.best][ISO3] == e[ISO3]
+                                 and gaz.entries[q.best][KIND] in ("admin1", "admin2") for q in m.quals):
                 votes[e[ISO3]] += 1.0  # "Tamale (Tamale, Northern)" read as one place
             elif m.qualifier_of is not None or (m.qual_pos and e[KIND] == "country"):
                 votes[e[ISO3]] += 0.5
@@ -568,10 +594,12 @@ def _cohere(mentions: list[Mention], gaz: Gazetteer, located: dict[str, float], 
         y = top[0][0]
         for m in ms:
             e = gaz.entries[m.best]  # type: ignore[index]
-            if e[KIND] != "city" or e[ISO3] == y or _chain_backed(m, e[ISO3], gaz):
+            if e[KIND] not in ("city", "admin1", "admin2") or e[ISO3] == y or _chain_backed(m, e[ISO3], gaz):
                 continue
-            _move(m, y, _weak(m, e), gaz, ctx_of(m), anchors)
-    # what the article firmly says, as now read: names, demonyms, areas, towns no namesake explains
+            # an area abroad ("Dara" as Syria's Daraa beside "Sufi Bala district, Samangan") is only re-read
+            _move(m, y, e[KIND] == "city" and _weak(m, e), gaz, ctx_of(m), anchors)
+    # what the article firmly says, as now read: country-bound names (cues), areas, towns no namesake
+    # explains; demonyms at half weight ("French forces" in Burkina Faso, "Turkish drones" over Iraq)
     firm: defaultdict[str, float] = defaultdict(float, located)
     own: defaultdict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
     for m in mentions:
@@ -590,20 +618,25 @@ def _cohere(mentions: list[Mention], gaz: Gazetteer, located: dict[str, float], 
         if m.best is None or m.in_actor:
             continue
         e = gaz.entries[m.best]
-        if e[KIND] != "city" or _chain_backed(m, e[ISO3], gaz):
+        if e[KIND] not in ("city", "admin1", "admin2") or _chain_backed(m, e[ISO3], gaz):
             continue
         ctx = _without(firm, own[m.key])
         if ctx.get(e[ISO3], 0.0) >= 0.1 or not ctx:
             continue
         y = max(ctx, key=lambda k: ctx[k])
         if ctx[y] >= 0.4:
-            # a big town spelled its own way stays; an alternate spelling or a name fragment does not
+            # a big town spelled its own way stays; an alternate spelling or a name fragment does not;
+            # against an article clearly about elsewhere, neither does a mid-sized town or an area
             loose = m.glued or m.partial or norm(e[NAME]) != m.key
-            _move(m, y, _weak(m, e) and (e[POP] < 50000 or loose), gaz, ctx_of(m), anchors)
+            if e[KIND] == "city":
+                drop = _weak(m, e) and (e[POP] < 50000 or loose or ctx[y] >= 0.6)
+            else:
+                drop = ctx[y] >= 0.6
+            _move(m, y, drop, gaz, ctx_of(m), anchors)
 
 
 def _move(m: Mention, iso: str, drop: bool, gaz: Gazetteer, ctx: dict[str, float],
-          anchors: list[tuple[float, float]]) -> None:
+          anchors: list[tuple[float, float, str]]) -> None:
     """Re-read m in country iso when it has a reading there; else drop it when `drop`."""
     there = [c for c in m.cands if gaz.entries[c][ISO3] == iso]
     if there:
@@ -615,7 +648,8 @@ def _move(m: Mention, iso: str, drop: bool, gaz: Gazetteer, ctx: dict[str, float
 _AREA_KINDS = ("admin1", "admin2", "country", "curated")
 
 
-def _resolve_chain(m: Mention, gaz: Gazetteer, share: dict[str, float], anchors: list[tuple[float, float]]) -> None:
+def _resolve_chain(m: Mention, gaz: Gazetteer, share: dict[str, float],
+                   anchors: list[tuple[float, float, str]]) -> None:
     """Read "X, A" / "X (A, B)" as one place: all parts in the country the chain points to.
 
     The head counts 1 per country it can be read in, a qualifier 1.2 through an area reading (any
@@ -628,11 +662,13 @@ def _resolve_chain(m: Mention, gaz: Gazetteer, share: dict[str, float], anchors:
     total: dict[str, float] = defaultdict(float)
     backed: set[str] = set()
     parts: list[Mention] = []
-    isos_m = {gaz.entries[c][ISO3] for c in m.cands}
-    # a town of some size, spelled as the gazetteer spells it and found in one country only, is as
-    # telling as an area qualifier: "Montego Bay, Saint James Parish" is not moved to Louisiana
-    solid = len(isos_m) == 1 and any(gaz.entries[c][KIND] == "city" and gaz.entries[c][POP] >= 40000
-                                     and norm(gaz.entries[c][NAME]) == m.key for c in m.cands) and not m.partial
+    # a town of some size, spelled as the gazetteer spells it, with no namesake of comparable size
+    # abroad, is as telling as an area qualifier: "Montego Bay, Saint James Parish" stays in Jamaica
+    top = max((c for c in m.cands if gaz.entries[c][KIND] == "city" and norm(gaz.entries[c][NAME]) == m.key),
+              key=lambda c: gaz.entries[c][POP], default=None)
+    solid = top is not None and gaz.entries[top][POP] >= 40000 and not m.partial and all(
+        gaz.entries[c][POP] < 5000 for c in m.cands
+        if gaz.entries[c][ISO3] != gaz.entries[top][ISO3] and gaz.entries[c][KIND] == "city")
     for q in (m, *m.quals):
         if not q.cands:
             continue
@@ -649,7 +685,9 @@ def _resolve_chain(m: Mention, gaz: Gazetteer, share: dict[str, float], anchors:
                 continue
             if q is m:
                 w = 1.5 if solid else 1.0
-            elif q.paren or e[KIND] in _AREA_KINDS:
+            elif e[KIND] in _AREA_KINDS or (q.paren and not area_isos):
+                # a bracketed name is read as an area ("(Diguel, Soum)"); where it is one somewhere, its
+                # towns elsewhere do not back their country ("Martinez (Buenos Aires)" is not in Mexico)
                 w = 1.2 if len(area_isos) <= 2 else 1.0  # "North-West" names areas in four countries
             else:
                 w = 0.5
@@ -669,13 +707,21 @@ def _resolve_chain(m: Mention, gaz: Gazetteer, share: dict[str, float], anchors:
         return  # "across the LoC in Kotli (AJK)": the frontier is not qualified, the spot is
     if iso not in backed and (own is None or iso != own[ISO3]):
         return
-    if own is not None and own[ISO3] != iso and weight[iso] < 2.0 and m.cue not in ("admin1", "admin2") \
-            and not m.partial and not any(q.paren for q in m.quals) \
+    # a list names big places ("Moscow, Kiev"); a small area after a big name qualifies it ("Valencia, Sangre Grande")
+    listed = any(gaz.entries[c][ISO3] == iso and (gaz.entries[c][KIND] in ("country", "curated") or (
+        gaz.entries[c][KIND] in ("city", "admin1") and gaz.entries[c][POP] >= (100000 if gaz.entries[c][KIND] == "city"
+                                                                              else 2000000)))
+        for q in m.quals for c in q.cands)
+    if own is not None and own[ISO3] != iso and weight[iso] < 2.0 and listed \
+            and m.cue not in ("admin1", "admin2") and not m.partial and not any(q.paren for q in m.quals) \
             and not m.glued and (own[KIND] in ("country", "curated") or (own[KIND] == "city" and own[POP] >= 100000)):
         return  # "Moscow, Kiev" is a list: one qualifier does not move a big place abroad (but "X district, A" does)
     for q in parts:
         same = [c for c in q.cands if gaz.entries[c][ISO3] == iso]
-        q.best = max(same, key=lambda c: _score(q, c, gaz, share, anchors)) if same else None
+        if same:
+            q.best = max(same, key=lambda c: _score(q, c, gaz, share, anchors))
+        elif iso in backed:
+            q.best = None  # an unbacked chain ("Nima area of Tamale") drops nobody
 
 
 def _metonymy(m: Mention, doc: Any, sent_start: int) -> bool:
