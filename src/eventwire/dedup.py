@@ -48,7 +48,7 @@ def dedup_events(article: Article, resources: Resources) -> None:
     for e in kept:
         if e.location is None and gaz is not None:
             e.location = _country_from_actors(e, gaz)
-        _fill_actor_countries(e, gaz)
+        _fill_actor_countries(e, gaz, resources.kb if "actors" in resources.config.stages else None)
     if "actors" in resources.config.stages:
         for e in kept:
             _implied_target(e, resources.kb)
@@ -71,7 +71,7 @@ def _country_from_actors(e: Event, gaz: Any) -> Place | None:
     return None
 
 
-def _fill_actor_countries(e: Event, gaz: Any) -> None:
+def _fill_actor_countries(e: Event, gaz: Any, kb: Any = None) -> None:
     """Generic agents ("police", "gunmen") with no country take the country where the event happened."""
     country = e.location.country if e.location else None
     if not country:
@@ -79,6 +79,8 @@ def _fill_actor_countries(e: Event, gaz: Any) -> None:
     for a in e.source + e.target:
         if a.kind == "group" and (a.id is None or a.id.startswith("agent:")) and (a.country is None or (
                 a.sector in _LOCAL_SECTORS and gaz is not None and not _names_country(a.text, gaz))):
+            if a.country != country and kb is not None and a.id and a.id.startswith("agent:") and a.country:
+                a.name = kb.agent_name(a.id, country) or a.name  # keep the name in step with the country
             a.country = country  # "protesters" in Baghdad are Iraqi unless the text says otherwise
 
 

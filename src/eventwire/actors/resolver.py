@@ -400,6 +400,13 @@ class Resolver:
             return Actor(name, f"Government of {cap.name}", f"state:{c}:GOV", c, "GOV", "state")
         return None
 
+    def agent_name(self, agent_id: str, iso3: str) -> str | None:
+        """A generic agent's display name with a country ("Protesters (Lebanon)"), None when it has none."""
+        e = self.by_id.get(agent_id)
+        if e is None or not e.with_country:
+            return None
+        return e.with_country.format(country=self.country_name(iso3), title="")
+
     def country_name(self, iso3: str) -> str:
         """The short name event coders use for a country ("Yemen", "Democratic Republic of Congo")."""
         e = self.countries.get(iso3)
@@ -553,6 +560,8 @@ class Resolver:
             how = sp.vals[0].how
             if len({self.entries[v.entry].country for v in sp.vals}) > 1:  # ambiguous alias: no vote
                 continue
+            if e.type == "country" and _CURRENCY.match(text, sp.end):
+                continue  # "US dollars" says nothing about where the story is
             if e.country and how != "term" and e.type in ("country", "organ", "person", "org"):
                 counts[e.country] += 2 if how != "capital" else 1  # a capital may just be a place
         ctx.country_counts = dict(counts)
@@ -727,7 +736,7 @@ class Resolver:
         spans = self._positions_of(text, folded, spans)
         if doc is not None:
             spans = self._unknown_entities(text, spans, doc)
-        return [s for s in spans if s.actor is not None]
+        return [s for s in spans if s.actor is not None and not _currency(text, s)]
 
     def _named_modifiers(self, text: str, spans: list[_Span]) -> list[_Span]:
         """An unknown acronym or name right before an armed generic ("NAF rebel forces", "Zulu militia")
@@ -1312,6 +1321,16 @@ class Resolver:
 # between a nationality and a name: title words only ("French National Assembly president", "Israeli
 # right-winger"), no comma, verb or second name
 _TITLE_GAP = re.compile(r"(?:\s+(?:[a-z][a-z'-]*|[A-Z][a-z]+\.?)){0,5}\s+")
+
+
+_CURRENCY = re.compile(r"\s*(?:dollars?|euros?|pounds?|rupees?|yuan|yen|rubles?|roubles?|dinars?|riyals?|rials?|"
+                       r"lira|liras|pesos?|francs?|shillings?|nairas?|rand|cedis?|currency|treasury bonds?)\b", re.I)
+
+
+def _currency(text: str, sp: _Span) -> bool:
+    """"US dollars", "Iraqi dinars": a country word naming a currency is not an actor."""
+    a = sp.actor
+    return bool(a is not None and a.kind == "state" and _CURRENCY.match(text, sp.end))
 
 
 def _nationality_before(text: str, start: int, spans: list[_Span], doc: Any) -> list[_Span]:
