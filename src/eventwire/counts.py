@@ -674,16 +674,12 @@ def _unparsed_cue_sentences(article: Article) -> list[Any]:
 def _parse_into(sentences: list[Any], resources: Resources) -> None:
     """Parse sentences in one batch and keep the parses (later stages read them too).
 
-    These sentences hold no event, and nothing that runs after this stage reads named entities
-    outside an event's own sentence (actors and time, the stages that do, have already run), so
-    the entity recogniser is skipped: it is the most expensive component of the pipeline, and
-    the tagger, parser and lemmas it leaves are exactly those of a full parse. Their `doc.ents` is empty.
+    The full pipeline, entity recogniser included: the count rules read entity types
+    (a number inside a MONEY or DATE entity is no count).
     """
     if sentences:
-        nlp = resources.nlp
-        skip = [name for name in ("ner",) if name in nlp.pipe_names]
-        for s, doc in zip(sentences, nlp.pipe([s.text for s in sentences], batch_size=resources.config.batch_size,
-                                              disable=skip), strict=True):
+        for s, doc in zip(sentences, resources.nlp.pipe([s.text for s in sentences],
+                                                        batch_size=resources.config.batch_size), strict=True):
             s.doc = doc
 
 
