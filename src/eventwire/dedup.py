@@ -6,12 +6,30 @@ share type, trigger sentence and dyad (e.g. "attacked ... in an attack").
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from . import acled_actors
 from .model import Actor, Article, Event, Place
 from .resources import Resources
 from .stages import stage
+
+_DEFINITE = re.compile(r"\b(?:the|this|that|these|those|its|their)(?:\s+[\w-]+){0,2}\s*$", re.I)
+
+
+def _refers_back(e: Event, earlier: list[Event]) -> bool:
+    """"Washington blamed the militia for the attack": "the attack" names an event the article has
+    already reported, not a new one. A definite event noun with no date, place words or counts of its
+    own, after an event of the same type from an earlier sentence, is that event mentioned again."""
+    entry = e._entry
+    # a date of its own (not one inherited from an earlier event) makes it a new report
+    own_date = e.date_text is not None and e.date_text.lower() in e.evidence_text.lower()
+    if entry is None or entry.pos != "noun" or own_date or e.fatalities or e.injured:
+        return False
+    before = e.evidence_text[:max(0, e._trigger_start - e.sentence_start)]
+    if not _DEFINITE.search(before):
+        return False
+    return any(o.type == e.type and o.sentence_index < e.sentence_index for o in earlier)
 
 
 def _key(e: Event) -> tuple[object, ...]:
@@ -38,6 +56,7 @@ def dedup_events(article: Article, resources: Resources) -> None:
             else:
                 keep.fatalities = keep.fatalities if keep.fatalities is not None else e.fatalities
     kept = sorted((best[k] for k in order), key=lambda e: (e.sentence_index, e._trigger_start))
+    kept = [e for i, e in enumerate(kept) if not _refers_back(e, kept[:i])]
     counters: dict[int, int] = {}
     for e in kept:
         n = counters.get(e.sentence_index, 0)
