@@ -182,3 +182,16 @@ def test_town_abroad_gives_way_to_the_area_that_qualifies_it(resources: Resource
     """A local village spelled like a small foreign town: the trailing province decides the country."""
     loc = place_for("Troops shelled Hays city (Al Hudaydah) overnight.", "shelled", resources).location
     assert loc is not None and loc.country == "YEM"
+
+
+def test_curated_square_keeps_its_country_against_a_bigger_namesake_of_its_qualifier(resources: Resources) -> None:
+    """'X square in Tripoli': the curated spot fixes which Tripoli, even with no other hint in the text."""
+    loc = place_for("Demonstrators protested at the al Nour square in Tripoli on Friday.", "protested",
+                    resources).location
+    assert loc is not None and loc.country == "LBN"
+
+
+def test_hyphenated_country_word_does_not_break_a_region_name(resources: Resources) -> None:
+    loc = place_for("A soldier was killed by a mine near the Nagorno Karabakh-Azerbaijani frontline.", "killed",
+                    resources).location
+    assert loc is not None and loc.country == "AZE" and "Karabakh" in loc.name

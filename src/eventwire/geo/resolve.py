@@ -189,7 +189,12 @@ def detect(article: Article, gaz: Gazetteer) -> tuple[list[Mention], dict[str, f
             prev2 = " ".join(t[3] for t in toks[max(0, i - 2):i])
             i += n
             area_named = bool(cands) and bool(re.match(r"\s+(region|state|province)\b", s.text[en:en + 12]))
-            if iso and (not cands or prev not in _STRONG_PREPS) and not area_named:
+            cue_only = key in gaz.cues and key not in gaz.demonyms  # "outside the Seray": a cue, not a town
+            if iso and (not cands or prev not in _STRONG_PREPS or cue_only) and not area_named:
+                k0 = i - n - 1
+                if k0 >= 0 and s.text[toks[k0][1]:st] == "-" and re.match(r"\s*(border|frontier)", s.text[en:]) \
+                        and (toks[k0][3] in gaz.demonyms or toks[k0][3] in gaz.country_keys):
+                    continue  # "the Yemeni-Saudi border": the first-named side is where it is reported from
                 if surface[:1].isupper() or lower_text:
                     led = re.match(r"-(led|backed|supported|allied|funded)", s.text[en:en + 10])
                     # a demonym or a country-bound name ("Houthis", "Taliban") is as telling as the country
@@ -230,6 +235,10 @@ def detect(article: Article, gaz: Gazetteer) -> tuple[list[Mention], dict[str, f
             if key in gaz.country_keys and prev == "of" and prev2.split(" ")[0] in _FORCE_NOUNS:
                 m.in_actor = True  # "military forces of India and Pakistan exchanged fire at X": who, not where
             iso_here = gaz.country_keys.get(key)
+            k0 = i - n - 1
+            if iso_here and k0 >= 0 and s.text[toks[k0][1]:st] == "-" and re.match(r"\s*(border|frontier)", after) \
+                    and (toks[k0][3] in gaz.demonyms or toks[k0][3] in gaz.country_keys):
+                m.in_actor = True  # "along the Yemeni-Saudi border": a frontier, not Saudi ground
             if iso_here and (surface[:1].isupper() or lower_text):
                 # "US dollar", "Turkish-backed": the country qualifies a thing, it is not where events happen
                 adjectival = prev not in _STRONG_PREPS and word[:1].islower() and word not in _FUNCTION_WORDS
@@ -669,6 +678,8 @@ def _resolve_chain(m: Mention, gaz: Gazetteer, share: dict[str, float],
     solid = top is not None and gaz.entries[top][POP] >= 40000 and not m.partial and all(
         gaz.entries[c][POP] < 5000 for c in m.cands
         if gaz.entries[c][ISO3] != gaz.entries[top][ISO3] and gaz.entries[c][KIND] == "city")
+    # a curated spot is named on purpose: "the al Nour square in Tripoli" keeps the square's country
+    solid = solid or any(gaz.entries[c][KIND] == "curated" and c not in gaz.vague for c in m.cands)
     for q in (m, *m.quals):
         if not q.cands:
             continue
