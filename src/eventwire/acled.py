@@ -297,6 +297,8 @@ def resolve_protest_context(events: list[Event], article: Article | None = None)
     para = {s.index: s.paragraph for s in article.sentences}
     protests = [e for e in events if e.type == "PROTEST" and e.acled and e.acled["event_type"] == "Protests"]
     for p in protests:
+        if p.acled and p.acled["sub_event_type"] == "Peaceful protest":
+            _intervention_after(p, article)
         for ev in events:
             if ev is p or ev.acled is None or para.get(ev.sentence_index) != para.get(p.sentence_index):
                 continue
@@ -321,3 +323,22 @@ def resolve_protest_context(events: list[Event], article: Article | None = None)
             elif by_protesters and (ev.type == "ASSAULT" or sub == "Looting/property destruction"):
                 p.acled = {"event_type": "Riots", "sub_event_type": "Violent demonstration"}
                 ev.acled = None
+
+
+_FORCES = re.compile(r"\b(?:police\w*|security (?:forces|personnel|agents)|troops|soldiers|army|gendarm\w*|"
+                     r"officers|authorities|guards)\b", re.I)
+
+
+def _intervention_after(p: Event, article: Article) -> None:
+    """"Teachers demonstrated in Goma. The police intervened to disperse them.": the next sentences of
+    the protest's paragraph tell how it ended, whether or not they hold an event of their own."""
+    assert article.sentences is not None
+    para = next((s.paragraph for s in article.sentences if s.index == p.sentence_index), None)
+    for s in article.sentences:
+        if not (p.sentence_index < s.index <= p.sentence_index + 2) or s.paragraph != para:
+            continue
+        if _INTERVENTION.search(s.text) and _FORCES.search(s.text):
+            lethal = _LETHAL_FORCE.search(s.text) is not None
+            p.acled = {"event_type": "Protests", "sub_event_type": "Excessive force against protesters"
+                       if lethal else "Protest with intervention"}
+            return
