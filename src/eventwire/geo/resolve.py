@@ -142,6 +142,7 @@ _COMPASS_ADJ = {"northern", "southern", "eastern", "western", "central", "northe
 _ADJ = "adj:"  # evidence key prefix: adjectival country names ("US dollar") weigh in context, not as fallback
 _DEM = "dem:"  # evidence key prefix: the demonyms' part of a country's evidence
 _LOWER_ARTICLE = re.compile(r"(al|el|ad|ar|as|ash|at|az|an|ech|es|et)[\s-][A-Z]")  # "in el Mina"
+_SEP = re.compile(r"[,;()\[\]:]")
 _QUAL_AFTER = re.compile(r"\s*(\(|,\s*[A-Z])")
 
 
@@ -155,9 +156,11 @@ def detect(article: Article, gaz: Gazetteer) -> tuple[list[Mention], dict[str, f
         doc = s.doc
         toks = _sentence_tokens(s.text)
         ents = _ent_labels(doc)
+        # brk[k]: a comma, bracket or colon between tokens k-1 and k (a multi-token name never spans one)
+        brk = [False] + [bool(_SEP.search(s.text, toks[k - 1][1], toks[k][0])) for k in range(1, len(toks))]
         i = 0
         while i < len(toks):
-            ab = _abbrev_at(s.text, toks, i, gaz)
+            ab = _abbrev_at(s.text, toks, i, gaz) if toks[i][2].isupper() else None  # "AP", "J&K"
             if ab is not None:
                 n, cands = ab
                 st, en = toks[i][0], toks[i + n - 1][1]
@@ -167,11 +170,13 @@ def detect(article: Article, gaz: Gazetteer) -> tuple[list[Mention], dict[str, f
                 i += n
                 continue
             found = None
-            for n in range(min(maxn, len(toks) - i), 0, -1):
-                # a multi-token name never spans a comma or bracket
-                if n > 1 and re.search(r"[,;()\[\]:]", s.text[toks[i][0]:toks[i + n - 1][1]]):
-                    continue
-                key = " ".join(t[3] for t in toks[i:i + n])
+            keys = [toks[i][3]]
+            for k in range(i + 1, min(i + maxn, len(toks))):
+                if brk[k]:
+                    break
+                keys.append(keys[-1] + " " + toks[k][3])
+            for n in range(len(keys), 0, -1):
+                key = keys[n - 1]
                 cands = gaz.lookup_key(key)
                 iso = (gaz.demonyms.get(key) or gaz.cues.get(key)) if n <= 3 else None
                 if cands or iso:

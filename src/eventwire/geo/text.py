@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _DROP = str.maketrans("", "", "'`\u2019\u2018\u02bc\u02bb\u00b4")
 _SPACE = re.compile(r"[\s\-\u2010-\u2015_/.,()]+")
@@ -22,8 +23,11 @@ def fold(s: str) -> str:
     return "".join(c for c in nfkd if not unicodedata.combining(c)).lower()
 
 
+@lru_cache(maxsize=65536)
 def norm(s: str) -> str:
-    """Canonical key of a place name: folded, apostrophes dropped, separators collapsed to one space."""
+    """Canonical key of a place name: folded, apostrophes dropped, separators collapsed to one space.
+
+    Cached: the matcher folds every word of every sentence, and news repeats its words."""
     return _SPACE.sub(" ", fold(s).translate(_DROP)).strip()
 
 
