@@ -81,7 +81,8 @@ _PROTESTER_VIOLENCE = re.compile(
     r"\bpelt\w*|\b(?:threw|throwing|hurl\w*) (?:stones|rocks|bricks|bottles|objects)|\bset (?:fire|ablaze)|"
     r"\btorch(?:ed|ing)|\bburn(?:ed|t|ing) (?:tyres|tires|vehicles|cars|buildings|an? )|\bburning (?:tyres|tires)|"
     r"\bvandali\w+|\bransack\w*|\bloot(?:ed|ing)|\bclashed with|\bstormed|\bmolotov|\bpetrol bombs?|"
-    r"\bviolent(?:ly)?\b|\briot\w*|\bsmash\w*", re.I)
+    r"\bviolent(?:ly)?\b|\briot\w*|\bsmash\w*|\bbarricad\w*(?! themselves)|\bwith (?:stones|rocks|burning)|"
+    r"\bfir(?:ed|ing) (?:\w+ )*?into the air|\bproperty (?:was |were )?(?:destroyed|damaged)", re.I)
 _DEMO = re.compile(r"\bprotest\w*|\bdemonstrat\w+|\brally|\bmarch\w*|\bsit-in|\bstrike\b|\bstriking\b|\bagitat",
                    re.I)
 _MOB = re.compile(r"\bmobs?\b|\blynch\w*|\bvigilante|\bcommunal|\bangry (?:residents|villagers|crowd)|"
@@ -211,7 +212,9 @@ def _protest(ev: Event, text: str, facts: dict[str, Any]) -> dict[str, str]:
     if _LETHAL_FORCE.search(text) and re.search(r"\b(police|security forces|troops|soldiers|army|gendarm)", text,
                                                  re.I) and not riot and demo:
         return {"event_type": "Protests", "sub_event_type": "Excessive force against protesters"}
-    if riot or (_PROTESTER_VIOLENCE.search(text) and demo and not _INTERVENTION.search(text)):
+    # a PROTEST-type event is a demonstration already ("residents blocked the road with burning tyres")
+    if riot or (_PROTESTER_VIOLENCE.search(text) and (demo or ev.type == "PROTEST")
+                and not _INTERVENTION.search(text)):
         if facts.get("mob") or (not demo and _MOB.search(text)):
             return {"event_type": "Riots", "sub_event_type": "Mob violence"}
         return {"event_type": "Riots", "sub_event_type": "Violent demonstration"}
