@@ -31,7 +31,7 @@ _A1_PREFIX = re.compile(
     r"^(province du|province de la|province de l'|province des|province d'|departement de la|"
     r"departement du|departement de l'|departement des|departement d'|wilayat-e|muhafazat|mayorality of|"
     r"misto|provincia de|provincia del|province of|departamento de|departamento del|estado de|estado do|"
-    r"wilayat|wilayah|region of|regiao|region de|republic of|oblast)(?:\s+|(?<='))",
+    r"wilayat|wilayah|region of|regiao|region de|republic of|oblast|sha.?biyat)(?:\s+|(?<='))",
     re.I)
 _A1_SUFFIX = re.compile(
     r"\s+(governorate|province|oblast|oblast'|region|state|department|district|prefecture|county|"

@@ -227,8 +227,10 @@ def detect(article: Article, gaz: Gazetteer) -> tuple[list[Mention], dict[str, f
             bearing = prev == "of" and prev2.split(" ")[0] in _BEARINGS
             syntactic = prev in _STRONG_PREPS or cue is not None or bool(_QUAL_AFTER.match(after)) or area_slot \
                 or bearing
-            if not _acceptable(surface, key, cands, gaz, label, syntactic, prev, st == toks[0][0], lower_text,
-                               doc, st, en):
+            # "in Split, Croatia": a common word named with its own country is the town
+            named = key in _COMMON and surface[:1].isupper() and _named_with_country(after, cands, gaz)
+            if not named and not _acceptable(surface, key, cands, gaz, label, syntactic, prev, st == toks[0][0],
+                                             lower_text, doc, st, en):
                 continue
             m = Mention(s.index, s.start + st, s.start + en, surface, key, cands, cue=cue, glued=frag == "glued")
             m.qual_pos = qual_pos
@@ -254,6 +256,13 @@ def detect(article: Article, gaz: Gazetteer) -> tuple[list[Mention], dict[str, f
             mentions.append(m)
     _link_qualifiers(article, mentions)
     return mentions, evidence
+
+
+def _named_with_country(after: str, cands: tuple[int, ...], gaz: Gazetteer) -> bool:
+    """The text after a match is ", <Country>" and the match has a reading in that country."""
+    mm = re.match(r",\s*([A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)?)", after)
+    iso = gaz.country_keys.get(norm(mm.group(1))) if mm else None
+    return iso is not None and any(gaz.entries[c][ISO3] == iso for c in cands)
 
 
 def _in_paren(text: str, st: int) -> bool:
@@ -794,8 +803,19 @@ class ArticlePlaces:
                                                 self._specificity(m)))
         if pick is None:
             return self.dominant()
-        main = self._main(pick)
+        main = self._inner(self._main(pick))
         return to_place(self.gaz.entries[main.best], self.gaz, main.text)  # type: ignore[index]
+
+    def _inner(self, m: Mention) -> Mention:
+        """A country or province followed by its own finer places stands for the finest of them:
+        "in western Yemen (Hays, Al Hudaydah)" happened in Hays."""
+        e = self.gaz.entries[m.best]  # type: ignore[index]
+        if e[KIND] not in ("country", "admin1"):
+            return m
+        finer = [q for q in m.quals if q.best is not None and not q.actor and q.best not in self.gaz.vague
+                 and self._specificity(q)[0] < _PREC_RANK.get(e[PREC], 5)
+                 and self.gaz.entries[q.best][ISO3] == e[ISO3]]
+        return min(finer, key=self._specificity) if finer else m
 
     def _main(self, m: Mention) -> Mention:
         """A qualifier stands for the place it qualifies when that one resolved too."""
