@@ -88,7 +88,8 @@ _DEMO = re.compile(r"\bprotest\w*|\bdemonstrat\w+|\brally|\bmarch\w*|\bsit-in|\b
 _MOB = re.compile(r"\bmobs?\b|\blynch\w*|\bvigilante|\bcommunal|\bangry (?:residents|villagers|crowd)|"
                   r"\bgroups? of (?:residents|villagers|people)|\bresidents attacked|\bvillagers attacked|"
                   r"\btwo groups|\brival groups|\bsupporters of|\bworkers of|\bcadres?\b|\bclash between", re.I)
-_CLASH = re.compile(r"\bclash\w*|\bexchang\w+ (?:of )?fire|\bfirefight|\bgunfight|\bgun battle|\bshootout|"
+_CLASH = re.compile(r"\bclash\w*|\bexchang\w+ (?:of )?(?:[\w-]+ ){0,3}fire|\bboth directions\b|"
+                    r"\bfirefight|\bgunfight|\bgun battle|\bshootout|"
                     r"\bfighting\b|\bfought\b|\bbattle\w*|\bskirmish\w*|\bengaged\b|\brepel\w*|\brepuls\w*|"
                     r"\bthwart\w*|\bcounter-?attack", re.I)
 
