@@ -8,7 +8,9 @@ One command measures every corpus and every run and writes bench/results/through
 Runs (each in a fresh child process, so model loads and peak memory do not leak between runs):
   a  eventwire, 1 process        Pipeline.pipe(n_process=1)
   b  eventwire, 2 processes      Pipeline.pipe(n_process=2)
-  c  baseline                    the same spaCy pipeline (nlp.pipe) over every sentence of every article
+  c  baseline                    the same spaCy model, as installed (nlp.pipe), over every sentence of every
+                                article; eventwire itself runs it with nlp.speed_up's output-identical
+                                attribute ruler and lemmatizer
   d  spark local[2]              eventwire.spark.run_job (extraction + cross-article dedup)
 
 Timings exclude loading the model in the measuring process (a, c) and the Spark session start (d);
