@@ -195,3 +195,14 @@ def test_hyphenated_country_word_does_not_break_a_region_name(resources: Resourc
     loc = place_for("A soldier was killed by a mine near the Nagorno Karabakh-Azerbaijani frontline.", "killed",
                     resources).location
     assert loc is not None and loc.country == "AZE" and "Karabakh" in loc.name
+
+
+def test_subdivision_only_known_to_pycountry_weighs_like_its_seat(resources: Resources) -> None:
+    """An ISO 3166-2 province the registry lacks gets its same-named seat's size, not zero."""
+    from eventwire.geo.build import KIND, POP
+
+    gaz = resources.gazetteer
+    areas = [e for e in gaz.lookup("Beja") if e[1] == "TUN" and e[KIND] == "admin1"]
+    towns = [e for e in gaz.lookup("Beja") if e[1] == "TUN" and e[KIND] == "city"]
+    assert areas and towns
+    assert max(e[POP] for e in areas) >= max(e[POP] for e in towns)

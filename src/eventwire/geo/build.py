@@ -245,7 +245,10 @@ def build() -> dict[str, Any]:
             parent = None if top else by_code.get(sub.parent_code)
             if top:
                 matched[sub.code] = len(entries)
-                add((nm, iso3, nm, None, *at, None, 0, "admin1", "admin1"), [sub.name, nm])
+                # its namesake seat's people, a few times over, stand in for the unknown area total, so
+                # "Beja" in Tunisia is not outweighed by a registry province abroad for having no count
+                pop = 5 * int(town[POP]) if town else 0
+                add((nm, iso3, nm, None, *at, None, pop, "admin1", "admin1"), [sub.name, nm])
             elif parent is not None and sub.type.lower() not in ("city", "municipality", "commune"):
                 a1 = clean_admin(parent.name)
                 add((nm, iso3, a1, nm, *at, None, 0, "region", "admin2"), [sub.name, nm])
