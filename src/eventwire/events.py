@@ -73,6 +73,22 @@ def _is_diplomatic_protest(ev: Event) -> bool:
     return _CROWD.search(ev.evidence_text) is None
 
 
+_LODGE = {"lodge", "file", "register", "deliver", "send", "issue", "submit", "voice", "express", "make", "convey"}
+
+
+def _lodged(ev: Event, doc: Any) -> bool:
+    """The form of an official complaint: a protest lodged/filed/delivered, or protesting to or with
+    someone ("protested strongly to Japan"). "Councillors protested in Leh" stays a demonstration."""
+    if doc is None or not (0 <= ev._trigger_i < len(doc)):
+        return False
+    tok = doc[ev._trigger_i]
+    if tok.pos_ == "NOUN":
+        return tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in _LODGE
+    if tok.head.lemma_.lower() == "summon":  # "summoned the ambassador to protest the remarks"
+        return True
+    return any(c.dep_ == "prep" and c.lower_ in ("to", "with") for c in tok.children)
+
+
 def _recode_as_complaint(ev: Event, lex: Lexicon) -> None:
     code = lex.cameo.get("114")  # complain officially: PLOVER ACCUSE, allege, diplomatic
     ev.type, ev.mode, ev.cameo, ev.goldstein = "ACCUSE", "allege", code.code, code.goldstein
@@ -98,8 +114,9 @@ def find_events(article: Article, resources: Resources) -> None:
         found = _merge_same_incident(found, sent)
         found.extend(_intent_events(found, ctx))
         events.extend(found)
+    docs = {sent.index: sent.doc for sent in article.sentences}
     for ev in events:
-        if _is_diplomatic_protest(ev):
+        if _is_diplomatic_protest(ev) and _lodged(ev, docs.get(ev.sentence_index)):
             _recode_as_complaint(ev, lex)
         ev.acled = classify_acled(ev, article)
     resolve_protest_context(events, article)
