@@ -215,3 +215,11 @@ def test_implied_targets_end_to_end(text: str, etype: str, want: tuple[str, str]
     events = [e for e in extract(text, published="2024-03-06") if e.type == etype]
     assert events, f"expected a {etype} event"
     assert any((a.name, a.country) == want and a.text == "" for e in events for a in e.target)
+
+
+def test_intervention_never_takes_a_force_from_an_earlier_sentence() -> None:
+    strike = Event("ASSAULT", source=[Actor("warplanes", "Military Forces of Iraq", "state:IRQ:MIL", "IRQ", "MIL",
+                                            "state")], sentence_index=2)
+    protest = _ev("Protests", "Protest with intervention", country="IRQ", sentence=3)
+    acled_actors.apply([strike, protest], KB)
+    assert [a.name for a in protest.target] == ["Police Forces of Iraq"]

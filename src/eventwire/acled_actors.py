@@ -151,9 +151,12 @@ def _victims(e: Event, country: str | None, country_name: CountryName) -> None:
 
 
 def _force_near(e: Event, events: list[Event]) -> Actor | None:
-    """A police or military actor acting in the same or the next two sentences."""
+    """The police or soldiers that broke the protest up: the source of a policing, arrest or assault
+    event in the protest's sentence or the next two (never an earlier sentence's strike or raid)."""
     for other in events:
-        if other is e or not (e.sentence_index - 1 <= other.sentence_index <= e.sentence_index + 2):
+        if other is e or not (e.sentence_index <= other.sentence_index <= e.sentence_index + 2):
+            continue
+        if other.type not in ("COERCE", "ASSAULT"):
             continue
         for a in other.source:
             if a.sector in _FORCE_SECTORS:
