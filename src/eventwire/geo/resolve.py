@@ -552,6 +552,7 @@ def resolve(mentions: list[Mention], evidence: dict[str, float], gaz: Gazetteer)
     for m in mentions:
         if m.qualifier_of is None and m.quals:
             _resolve_chain(m, gaz, share, anchors)
+            _far_from_its_area(m, gaz)
     # demonyms count half there: "French forces" often act abroad, "Palestinian man" is local
     _cohere(mentions, gaz, {k: v - 0.5 * evidence.get(_DEM + k, 0.0) for k, v in _located(evidence).items()},
             ctx_of, anchors)
@@ -563,6 +564,23 @@ def resolve(mentions: list[Mention], evidence: dict[str, float], gaz: Gazetteer)
         if not m.strong and e[KIND] == "city" and share.get(e[ISO3], 0.0) < 0.2 and e[POP] < 100000:
             m.best = None
     return share
+
+
+def _far_from_its_area(m: Mention, gaz: Gazetteer) -> None:
+    """'Orikhove, Luhansk' read as an Orikhove 500 km from Luhansk is another village of that name: the
+    one meant is missing from the gazetteer, so the event falls to the area that qualifies it."""
+    if m.best is None or gaz.entries[m.best][KIND] != "city" or gaz.entries[m.best][LAT] is None:
+        return
+    e = gaz.entries[m.best]
+    for q in m.quals:
+        if q.best is None or q.best in gaz.vague:
+            continue
+        a = gaz.entries[q.best]
+        if a[ISO3] != e[ISO3] or a[KIND] not in ("admin1", "admin2") or a[LAT] is None or _qual_match(e, q, gaz) >= 5:
+            continue
+        if _haversine((e[LAT], e[LON]), (a[LAT], a[LON])) > (400 if a[KIND] == "admin1" else 150):
+            m.best = None
+            return
 
 
 def _weak(m: Mention, e: tuple[Any, ...]) -> bool:
