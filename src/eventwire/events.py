@@ -36,7 +36,8 @@ LIGHT_VERBS = {"launch", "carry", "conduct", "stage", "mount", "hold", "organize
                "announce", "sign", "reach", "make", "resume", "intensify", "step", "wage", "commit", "plan",
                "undertake", "join", "issue", "lodge", "file", "declare", "give", "impose", "reimpose", "extend",
                "establish", "deliver", "pay", "present", "submit", "express", "voice", "renew", "offer",
-               "put", "set", "provide", "send", "lift", "end"}
+               "put", "set", "provide", "send", "lift", "end", "fire", "use", "lob", "throw", "hurl", "spray",
+               "deploy", "detonate", "plant"}
 ACCUSING_VERBS = {"accuse", "blame", "charge", "hold"}  # "X blamed Y for the attack": Y is the attacker
 _LIGHT_FORMS = surface_lemmas(LIGHT_VERBS | ACCUSING_VERBS | {"take", "participate", "engage", "involve", "go"})
 
