@@ -363,7 +363,20 @@ def _acceptable(surface: str, key: str, cands: tuple[int, ...], gaz: Gazetteer, 
             return False
     if sent_initial and label not in _PLACE_ENTS and not is_country and not big and len(words) == 1:
         return False
+    if is_country and doc is not None and not syntactic and _modifier(doc, st, en):
+        return False  # "several US and Iraqi service members": a nationality, not where it happened
     return True
+
+
+def _modifier(doc: Any, st: int, en: int) -> bool:
+    """Is the name a modifier of a noun ("US soldiers", "US and Iraqi troops"), not a noun phrase?"""
+    span = doc.char_span(st, en, alignment_mode="expand")
+    if span is None:
+        return False
+    tok = span.root
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    return tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i > tok.i
 
 
 _NM = r"[A-Z][\w'\u2019.-]*"
