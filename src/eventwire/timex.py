@@ -208,9 +208,9 @@ class TimexGrammar:
             t.kind, t.year, t.month, t.day = "absolute", int(g["y"]), int(g["mn"]), int(g["dn"])
             return t if _valid(t.year, t.month, t.day) else None
         if kind in ("range", "range_md", "dmy", "mdy"):
-            month = v.months[g["m"].lower()]
+            month = v.months[g["m"].casefold()]
             if "m2" in g and g.get("m2"):
-                month = v.months[g["m2"].lower()]
+                month = v.months[g["m2"].casefold()]
             day = int(g["d"])
             if kind == "range" and g.get("d2") and int(g["d2"]) < day:  # "30 April to 2 May" misparse guard
                 return None
@@ -224,12 +224,12 @@ class TimexGrammar:
         if kind == "my":
             if not self._ambiguous_ok(g["m"], True):
                 return None
-            t.kind, t.year, t.month = "month", int(g["y"]), v.months[g["m"].lower()]
+            t.kind, t.year, t.month = "month", int(g["y"]), v.months[g["m"].casefold()]
             return t
         if kind == "m":
             if not self._ambiguous_ok(g["m"], False) or g["m"].lower() == "may" and g["pm"].lower() != "in":
                 return None
-            t.kind, t.month = "month", v.months[g["m"].lower()]
+            t.kind, t.month = "month", v.months[g["m"].casefold()]
             pm = re.sub(r"\s+", " ", g["pm"].lower())
             t.offset = v.period_modifiers.get(pm, 0)
             t.strict_past = pm in v.period_modifiers and t.offset < 0
@@ -240,7 +240,7 @@ class TimexGrammar:
             count = int(n) if n.isdigit() else v.number_words.get(n, v.vague_counts.get(n))
             if count is None:
                 return None
-            t.kind, t.unit, t.offset = "ago", v.units[g["u"].lower()], count
+            t.kind, t.unit, t.offset = "ago", v.units[g["u"].casefold()], count
             return t
         if kind == "period":
             pm = re.sub(r"\s+", " ", g["pm"].lower())
@@ -254,7 +254,7 @@ class TimexGrammar:
         if kind == "weekday":
             if g["w"].rstrip(".").lower() in _AMBIGUOUS:  # "Sun", "Sat": newspapers and verbs, not days
                 return None
-            t.weekday = v.weekdays[g["w"].lower()]
+            t.weekday = v.weekdays[g["w"].casefold()]
             wm = (g.get("wm") or "").lower()
             t.strict_past = wm in ("last", "past", "previous")
             t.offset = 1 if wm in ("next", "coming") else 0
