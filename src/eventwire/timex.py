@@ -490,6 +490,45 @@ def _assign(article: Article, events: list[Event], grammar: TimexGrammar) -> Non
             own[id(ev)] = src
             continue
         _fallback(ev, anchor)
+    for ev in ordered:
+        _shift_relative(article, ev, v)
+
+
+_SPAN_DAYS = {"day": 1, "week": 7}
+
+
+def _shift_relative(article: Article, ev: Event, v: TimexVocab) -> None:
+    """"stormed the embassy on Tuesday, two days after airstrikes killed dozens": the airstrikes
+    were two days before the storming. An event in an "N days/weeks after/before" clause with no
+    date words of its own is dated from the event that clause hangs on."""
+    assert article.sentences is not None
+    doc = article.sentences[ev.sentence_index].doc
+    if doc is None or not (0 <= ev._trigger_i < len(doc)) or ev.date is None:
+        return
+    clause = doc[ev._trigger_i]
+    while clause.dep_ != "advcl" and clause.head.i != clause.i:
+        clause = clause.head
+    if clause.dep_ != "advcl":
+        return
+    mark = next((c for c in clause.children if c.dep_ == "mark" and c.lower_ in ("after", "before")), None)
+    span = next((c for c in clause.children if c.dep_ == "npadvmod" and c.lemma_.lower() in _SPAN_DAYS), None)
+    if mark is None or span is None:
+        return
+    count = 1
+    for c in span.children:
+        if c.dep_ == "nummod":
+            count = int(c.text) if c.text.isdigit() else v.number_words.get(c.lower_, 0)
+    if not 0 < count <= 60:
+        return
+    # the date must be the main clause's, not one written inside the "after ..." clause itself
+    sub = list(clause.subtree)
+    inside = doc[sub[0].i:sub[-1].i + 1].text
+    if not ev.date_text or ev.date_text in inside or ev.date_precision not in ("day", "week"):
+        return
+    days = count * _SPAN_DAYS[span.lemma_.lower()] * (-1 if mark.lower_ == "after" else 1)
+    when = dt.date.fromisoformat(ev.date) + dt.timedelta(days=days)
+    words = doc[min(t.i for t in span.subtree):mark.i + 1].text
+    _set(ev, when, ev.date_precision, f"{words} {ev.date_text}")
 
 
 def _set(ev: Event, date: dt.date | None, precision: str, text: str) -> None:
