@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import IO, Any
 
@@ -23,7 +24,12 @@ def write_jsonl(events: Iterable[Event], out: IO[str]) -> int:
 
 
 def _actors(actors: list[dict[str, Any]]) -> str:
-    return "; ".join(a["name"] + (f" ({a['country']})" if a.get("country") else "") for a in actors)
+    """Names with their ISO3, unless the name already carries a country ("Protesters (Iraq)")."""
+    def one(a: dict[str, Any]) -> str:
+        name, iso = str(a["name"]), a.get("country")
+        return name if not iso or re.search(r"\([^()]+\)$", name) else f"{name} ({iso})"
+
+    return "; ".join(one(a) for a in actors)
 
 
 def table_rows(events: Iterable[Event | dict[str, Any]]) -> list[list[str]]:
