@@ -223,3 +223,14 @@ def test_intervention_never_takes_a_force_from_an_earlier_sentence() -> None:
     protest = _ev("Protests", "Protest with intervention", country="IRQ", sentence=3)
     acled_actors.apply([strike, protest], KB)
     assert [a.name for a in protest.target] == ["Police Forces of Iraq"]
+
+
+def test_civil_victims_of_remote_violence_are_named_civilians() -> None:
+    traders = _group("traders", "Business", "BUS", "agent:business", "IRQ")
+    ev = _ev("Explosions/Remote violence", "Shelling/artillery/missile attack", country="IRQ", target=[traders])
+    acled_actors.apply([ev], KB)
+    assert [(a.name, a.sector, a.text) for a in ev.target] == [("Civilians (Iraq)", "BUS", "traders")]
+    soldiers = Actor("soldiers", "Military Forces of Iraq", "state:IRQ:MIL", "IRQ", "MIL", "state")
+    ev2 = _ev("Explosions/Remote violence", "Remote explosive/landmine/IED", country="IRQ", target=[soldiers])
+    acled_actors.apply([ev2], KB)
+    assert [a.name for a in ev2.target] == ["Military Forces of Iraq"]

@@ -150,6 +150,13 @@ def _victims(e: Event, country: str | None, country_name: CountryName) -> None:
                              country, "CVL", "group"))
 
 
+def _rename_civilians(e: Event, country: str | None, country_name: CountryName) -> None:
+    """Generic civil victims of remote violence take ACLED's "Civilians (Country)" name; none is added."""
+    for a in e.target:
+        if _is_generic(a) and a.sector in _CIVIL_SECTORS and a.sector is not None:
+            a.name = _label("Civilians", a.country or country, country_name)
+
+
 def _force_near(e: Event, events: list[Event]) -> Actor | None:
     """The police or soldiers that broke the protest up: the source of a policing, arrest or assault
     event in the protest's sentence or the next two (never an earlier sentence's strike or raid)."""
@@ -223,6 +230,8 @@ def apply(events: list[Event], kb: Names, theatres: tuple[Theatre, ...] | list[T
             _crowd(e, "Rioters", country, country_name)
         elif etype == "Violence against civilians":
             _victims(e, country, country_name)
+        elif etype == "Explosions/Remote violence":
+            _rename_civilians(e, country, country_name)  # shelled or bombed traders are civilians too
         if etype in _FIGHTING | {"Violence against civilians"} and not e.source:
             # nobody named as the perpetrator: ACLED's "Unidentified Armed Group (Country)", of the country
             # where it happened (not the victims' nationality)
