@@ -213,10 +213,35 @@ class FastAttributeRuler:
         return doc
 
 
-class _FastRulerComponent:
+class _StandIn:
+    """A pipeline component standing in for a spaCy one: it answers reads of the attributes in
+    `_reads` from the original (held in the attribute named `_original`), and defines `pipe` so
+    that `nlp.pipe` runs the stand-in, not the original's `pipe`. `_reads` lists data only, never
+    methods that would run the original (spaCy's `nlp.pipe` prefers a component's `pipe`)."""
+
+    _reads: frozenset[str] = frozenset()
+    _original = "original"
+
+    def __getattr__(self, name: str) -> Any:
+        original = self.__dict__.get(type(self)._original)
+        if name not in type(self)._reads or original is None:
+            raise AttributeError(name)
+        return getattr(original, name)
+
+    def pipe(self, docs: Iterable[Any], batch_size: int = 128) -> Iterator[Any]:
+        for doc in docs:
+            yield self(doc)
+
+    def __call__(self, doc: Any) -> Any:
+        raise NotImplementedError
+
+
+class _FastRulerComponent(_StandIn):
     """Pipeline slot for a `FastAttributeRuler` (created empty by the factory, then adopted).
 
     Its data (patterns, vocab, ...) is read from the spaCy ruler it stands in for."""
+
+    _reads = frozenset({"patterns", "vocab", "attrs", "indices"})
 
     def __init__(self) -> None:
         self.ruler: FastAttributeRuler | None = None
@@ -224,16 +249,6 @@ class _FastRulerComponent:
 
     def adopt(self, ruler: FastAttributeRuler, original: Any) -> None:
         self.ruler, self.original = ruler, original
-
-    def __getattr__(self, name: str) -> Any:
-        if name not in _RULER_READS or self.__dict__.get("original") is None:
-            raise AttributeError(name)
-        return getattr(self.__dict__["original"], name)
-
-    def pipe(self, docs: Iterable[Any], batch_size: int = 128) -> Iterator[Any]:
-        """Defined here so that `nlp.pipe` runs this component, not the original's `pipe`."""
-        for doc in docs:
-            yield self(doc)
 
     def __call__(self, doc: Any) -> Any:
         assert self.ruler is not None, "speed_up() adopts the ruler right after adding the component"
@@ -243,12 +258,15 @@ class _FastRulerComponent:
 # ---------------------------------------------------------------- lemmatizer
 
 
-class _CachedLemmatizer:
+class _CachedLemmatizer(_StandIn):
     """spaCy's rule lemmatizer with a (form, POS, morphology) -> lemma table in front of it.
 
     The rule lemmatizer's answer depends only on those three (its own cache uses the same key),
     so the table gives the same lemma and skips most of the per-token Python work. Its data
     (lookups, mode, ...) is read from the wrapped lemmatizer: the prefilter reads its tables."""
+
+    _reads = frozenset({"lookups", "mode", "overwrite", "vocab"})
+    _original = "lemmatizer"
 
     def __init__(self) -> None:
         self.lemmatizer: Any = None
@@ -274,16 +292,6 @@ class _CachedLemmatizer:
             lemmatizer.lookups = swapped
         self.lemmatizer = lemmatizer
 
-    def __getattr__(self, name: str) -> Any:
-        if name not in _LEMMATIZER_READS or self.__dict__.get("lemmatizer") is None:
-            raise AttributeError(name)
-        return getattr(self.__dict__["lemmatizer"], name)
-
-    def pipe(self, docs: Iterable[Any], batch_size: int = 128) -> Iterator[Any]:
-        """Defined here so that `nlp.pipe` runs this component, not the original's `pipe`."""
-        for doc in docs:
-            yield self(doc)
-
     def __call__(self, doc: Any) -> Any:
         lem = self.lemmatizer
         cache = self._cache
@@ -300,10 +308,6 @@ class _CachedLemmatizer:
         return doc
 
 
-# what the stand-ins let callers read from the spaCy components they replace (only data, never
-# methods that would run the original, such as `pipe`: spaCy's `nlp.pipe` prefers a component's `pipe`)
-_RULER_READS = frozenset({"patterns", "vocab", "attrs", "indices"})
-_LEMMATIZER_READS = frozenset({"lookups", "mode", "overwrite", "vocab"})
 _FAST_RULER = "eventwire_fast_attribute_ruler"
 _CACHED_LEMMATIZER = "eventwire_cached_lemmatizer"
 
