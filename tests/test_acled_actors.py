@@ -12,11 +12,21 @@ from eventwire.model import Actor, Event, Place
 NAMES = {"IRQ": "Iraq", "KEN": "Kenya", "PAK": "Pakistan"}
 
 
+AGENTS = {"agent:protesters": ("Protesters", "Protesters ({})"), "agent:rioters": ("Rioters", "Rioters ({})"),
+          "agent:civilians": ("Civilians", "Civilians ({})"),
+          "agent:militants": ("Unidentified Armed Group", "Unidentified Armed Group ({})"),
+          "agent:police": ("Police Forces", "Police Forces of {}")}
+
+
 class _KB:
-    """The two look-ups the conventions use, over a fixed table (no knowledge base needed)."""
+    """The look-ups the conventions use, over a fixed table (no knowledge base needed)."""
 
     def country_name(self, iso3: str) -> str:
         return NAMES.get(iso3, iso3)
+
+    def agent_name(self, agent_id: str, iso3: str | None) -> str | None:
+        name, template = AGENTS[agent_id]
+        return name if iso3 is None else template.format(self.country_name(iso3))
 
     def actor_for_id(self, actor_id: str, text: str = "") -> Actor | None:
         if actor_id.startswith("state:"):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources as ilr
@@ -34,9 +33,9 @@ _FIGHTING = {"Battles", "Explosions/Remote violence"}
 
 
 class Names(Protocol):
-    """What the conventions need from the knowledge base (the actor resolver provides both)."""
+    """What the conventions need from the knowledge base (the actor resolver provides these)."""
 
-    def country_name(self, iso3: str) -> str: ...
+    def agent_name(self, agent_id: str, iso3: str | None) -> str | None: ...
 
     def actor_for_id(self, actor_id: str, text: str = "") -> Actor | None: ...
 
@@ -103,17 +102,16 @@ def load_theatres(path: Path | None = None) -> list[Theatre]:
     return out
 
 
-CountryName = Callable[[str], str]
-
-
 def _is_generic(a: Actor) -> bool:
     """An unnamed group: a generic agent, or a nationality's people ("Thais" is `state:THA` as a group)."""
     return a.kind == "group" and (a.id is None or a.id.startswith("agent:")
                                   or (a.id.startswith("state:") and a.id.count(":") == 1))
 
 
-def _label(base: str, country: str | None, country_name: CountryName) -> str:
-    return f"{base} ({country_name(country)})" if country else base
+def _label(kb: Names, agent_id: str, country: str | None) -> str:
+    """The knowledge base's name for a generic agent in a country ("Protesters (Iraq)", "Police Forces of
+    Iraq"), or without one ("Protesters")."""
+    return kb.agent_name(agent_id, country) or kb.agent_name(agent_id, None) or agent_id.split(":")[-1].title()
 
 
 def _event_country(e: Event) -> str | None:
@@ -122,39 +120,38 @@ def _event_country(e: Event) -> str | None:
     return next((a.country for a in e.source + e.target if a.country), None)
 
 
-def _crowd(e: Event, label: str, country: str | None, country_name: CountryName) -> None:
+def _crowd(e: Event, agent_id: str, country: str | None, kb: Names) -> None:
     """The first source is the crowd: rename a generic civil group, else add the implied crowd."""
     for a in e.source:
         if _is_generic(a) and a.sector in _CIVIL_SECTORS:
             if country and a.country and a.country != country and (a.id or "").startswith("state:"):
                 continue  # "ethnic Albanians demonstrated in Serbia": ACLED's crowd is Serbia's
-            a.name = _label(label, a.country or country, country_name)
+            a.name = _label(kb, agent_id, a.country or country)
             return
-    if any(a.name.startswith(label) for a in e.source):
+    if any(a.name.startswith(_label(kb, agent_id, None)) for a in e.source):
         return
     text = e.source[0].text if e.source else ""
-    e.source.insert(0, Actor(text, _label(label, country, country_name), f"agent:{label.lower()}",
-                             country, "CVL", "group"))
+    e.source.insert(0, Actor(text, _label(kb, agent_id, country), agent_id, country, "CVL", "group"))
 
 
-def _victims(e: Event, country: str | None, country_name: CountryName) -> None:
+def _victims(e: Event, country: str | None, kb: Names) -> None:
     """Violence against civilians: the first target is "Civilians (Country)"."""
     for a in e.target:
-        if a.name.startswith("Civilians"):
+        if a.name.startswith(_label(kb, "agent:civilians", None)):
             return
         if _is_generic(a) and a.sector in _CIVIL_SECTORS:
-            a.name = _label("Civilians", a.country or country, country_name)
+            a.name = _label(kb, "agent:civilians", a.country or country)
             return
     text = e.target[0].text if e.target else ""
-    e.target.insert(0, Actor(text, _label("Civilians", country, country_name), "agent:civilians",
+    e.target.insert(0, Actor(text, _label(kb, "agent:civilians", country), "agent:civilians",
                              country, "CVL", "group"))
 
 
-def _rename_civilians(e: Event, country: str | None, country_name: CountryName) -> None:
+def _rename_civilians(e: Event, country: str | None, kb: Names) -> None:
     """Generic civil victims of remote violence take ACLED's "Civilians (Country)" name; none is added."""
     for a in e.target:
         if _is_generic(a) and a.sector in _CIVIL_SECTORS and a.sector is not None:
-            a.name = _label("Civilians", a.country or country, country_name)
+            a.name = _label(kb, "agent:civilians", a.country or country)
 
 
 def _force_near(e: Event, events: list[Event]) -> Actor | None:
@@ -171,10 +168,9 @@ def _force_near(e: Event, events: list[Event]) -> Actor | None:
     return None
 
 
-def _police(country: str | None, country_name: CountryName) -> Actor:
-    name = f"Police Forces of {country_name(country)}" if country else "Police Forces"
-    return Actor("", name, f"state:{country}:COP" if country else "agent:police", country, "COP",
-                 "state" if country else "group")
+def _police(country: str | None, kb: Names) -> Actor:
+    return Actor("", _label(kb, "agent:police", country), f"state:{country}:COP" if country else "agent:police",
+                 country, "COP", "state" if country else "group")
 
 
 def _front(e: Event, theatres: tuple[Theatre, ...] | list[Theatre], kb: Names) -> None:
@@ -212,7 +208,6 @@ def _front(e: Event, theatres: tuple[Theatre, ...] | list[Theatre], kb: Names) -
 
 def apply(events: list[Event], kb: Names, theatres: tuple[Theatre, ...] | list[Theatre] = ()) -> None:
     """Apply the conventions to every ACLED-typed event of one article, in place."""
-    country_name = kb.country_name
     for e in events:
         if not e.acled:
             continue
@@ -221,22 +216,22 @@ def apply(events: list[Event], kb: Names, theatres: tuple[Theatre, ...] | list[T
         etype, sub = e.acled["event_type"], e.acled["sub_event_type"]
         country = _event_country(e)
         if etype == "Protests":
-            _crowd(e, "Protesters", country, country_name)
+            _crowd(e, "agent:protesters", country, kb)
             if sub in _INTERVENTION and not any(a.sector in _FORCE_SECTORS for a in e.target):
                 force = _force_near(e, events)
                 e.target.append(Actor(force.text, force.name, force.id, force.country, force.sector, force.kind)
-                                if force is not None else _police(country, country_name))
+                                if force is not None else _police(country, kb))
         elif etype == "Riots":
-            _crowd(e, "Rioters", country, country_name)
+            _crowd(e, "agent:rioters", country, kb)
         elif etype == "Violence against civilians":
-            _victims(e, country, country_name)
+            _victims(e, country, kb)
         elif etype == "Explosions/Remote violence":
-            _rename_civilians(e, country, country_name)  # shelled or bombed traders are civilians too
+            _rename_civilians(e, country, kb)  # shelled or bombed traders are civilians too
         if etype in _FIGHTING | {"Violence against civilians"} and not e.source:
             # nobody named as the perpetrator: ACLED's "Unidentified Armed Group (Country)", of the country
             # where it happened (not the victims' nationality)
             where = e.location.country if e.location is not None else None
-            e.source.append(Actor("", _label("Unidentified Armed Group", where, country_name), "agent:militants",
-                                  where, "UAF", "group"))
+            e.source.append(Actor("", _label(kb, "agent:militants", where), "agent:militants", where, "UAF",
+                                  "group"))
         elif sub == "Arrests" and not e.source:
-            e.source.append(_police(country, country_name))
+            e.source.append(_police(country, kb))

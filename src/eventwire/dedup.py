@@ -129,8 +129,9 @@ def _implied_target(e: Event, kb: Any) -> None:
         actor = kb.actor_for_id(f"state:{country}:GOV")
     elif e.type == "COERCE" and e.mode == "restrict":
         actor = kb.actor_for_id("agent:civilians")
-        if actor is not None:
-            actor = Actor("", f"Civilians ({kb.country_name(country)})", actor.id, country, actor.sector, "group")
+        name = kb.agent_name("agent:civilians", country)
+        if actor is not None and name:
+            actor = Actor("", name, actor.id, country, actor.sector, "group")
     elif e.type == "AID":
         actor = Actor("", kb.country_name(country), f"state:{country}", country, None, "state")
     else:

@@ -400,12 +400,15 @@ class Resolver:
             return Actor(name, f"Government of {cap.name}", f"state:{c}:GOV", c, "GOV", "state")
         return None
 
-    def agent_name(self, agent_id: str, iso3: str) -> str | None:
-        """A generic agent's display name with a country ("Protesters (Lebanon)"), None when it has none."""
+    def agent_name(self, agent_id: str, iso3: str | None) -> str | None:
+        """A generic agent's display name, with a country when one is given ("Protesters (Lebanon)");
+        None for an unknown id or an agent that takes no country."""
         e = self.by_id.get(agent_id)
-        if e is None or not e.with_country:
+        if e is None or e.type != "agent":
             return None
-        return e.with_country.format(country=self.country_name(iso3), title="")
+        if iso3 is None:
+            return e.name
+        return e.with_country.format(country=self.country_name(iso3), title="") if e.with_country else None
 
     def country_name(self, iso3: str) -> str:
         """The short name event coders use for a country ("Yemen", "Democratic Republic of Congo")."""
@@ -423,10 +426,8 @@ class Resolver:
         if len(parts) != 3 or parts[0] != "state" or parts[1] not in self.countries:
             return None
         organ = next((a for a in self.entries if a.organ and a.sector == parts[2] and a.with_country), None)
-        if organ is None or organ.with_country is None:
-            return None
-        name = organ.with_country.format(country=self.country_name(parts[1]), title="")
-        return Actor(text, name, actor_id, parts[1], parts[2], "state")
+        name = self.agent_name(organ.id or "", parts[1]) if organ is not None else None
+        return Actor(text, name, actor_id, parts[1], parts[2], "state") if name else None
 
     def find_mentions(
         self,
