@@ -302,7 +302,7 @@ def resolve_protest_context(events: list[Event], article: Article | None = None)
     protests = [e for e in events if e.type == "PROTEST" and e.acled and e.acled["event_type"] == "Protests"]
     for p in protests:
         if p.acled and p.acled["sub_event_type"] == "Peaceful protest":
-            _intervention_after(p, article)
+            _intervention_after(p, article, para)
         for ev in events:
             if ev is p or ev.acled is None or para.get(ev.sentence_index) != para.get(p.sentence_index):
                 continue
@@ -333,13 +333,13 @@ _FORCES = re.compile(r"\b(?:police\w*|security (?:forces|personnel|agents)|troop
                      r"officers|authorities|guards)\b", re.I)
 
 
-def _intervention_after(p: Event, article: Article) -> None:
+def _intervention_after(p: Event, article: Article, para: dict[int, int]) -> None:
     """"Teachers demonstrated in Goma. The police intervened to disperse them.": the next sentences of
-    the protest's paragraph tell how it ended, whether or not they hold an event of their own."""
+    the protest's paragraph (`para`: sentence index -> paragraph) tell how it ended, whether or not
+    they hold an event of their own."""
     assert article.sentences is not None
-    para = next((s.paragraph for s in article.sentences if s.index == p.sentence_index), None)
-    for s in article.sentences:
-        if not (p.sentence_index < s.index <= p.sentence_index + 2) or s.paragraph != para:
+    for s in article.sentences[p.sentence_index + 1:p.sentence_index + 3]:
+        if s.paragraph != para.get(p.sentence_index):
             continue
         if _INTERVENTION.search(s.text) and _FORCES.search(s.text):
             lethal = _LETHAL_FORCE.search(s.text) is not None

@@ -17,10 +17,11 @@ from .stages import stage
 _DEFINITE = re.compile(r"\b(?:the|this|that|these|those|its|their)(?:\s+[\w-]+){0,2}\s*$", re.I)
 
 
-def _refers_back(e: Event, earlier: list[Event]) -> bool:
+def _refers_back(e: Event, first_of_type: dict[str, int]) -> bool:
     """"Washington blamed the militia for the attack": "the attack" names an event the article has
     already reported, not a new one. A definite event noun with no date, place words or counts of its
-    own, after an event of the same type from an earlier sentence, is that event mentioned again."""
+    own, after an event of the same type from an earlier sentence, is that event mentioned again.
+    `first_of_type` gives the first sentence holding an event of each type."""
     entry = e._entry
     # a date of its own (not one inherited from an earlier event) makes it a new report
     own_date = e.date_text is not None and e.date_text.lower() in e.evidence_text.lower()
@@ -29,7 +30,7 @@ def _refers_back(e: Event, earlier: list[Event]) -> bool:
     before = e.evidence_text[:max(0, e._trigger_start - e.sentence_start)]
     if not _DEFINITE.search(before):
         return False
-    return any(o.type == e.type and o.sentence_index < e.sentence_index for o in earlier)
+    return first_of_type.get(e.type, e.sentence_index) < e.sentence_index
 
 
 def _key(e: Event) -> tuple[object, ...]:
@@ -56,7 +57,10 @@ def dedup_events(article: Article, resources: Resources) -> None:
             else:
                 keep.fatalities = keep.fatalities if keep.fatalities is not None else e.fatalities
     kept = sorted((best[k] for k in order), key=lambda e: (e.sentence_index, e._trigger_start))
-    kept = [e for i, e in enumerate(kept) if not _refers_back(e, kept[:i])]
+    first_of_type: dict[str, int] = {}
+    for e in kept:  # sorted by sentence: the first one seen is the earliest
+        first_of_type.setdefault(e.type, e.sentence_index)
+    kept = [e for e in kept if not _refers_back(e, first_of_type)]
     counters: dict[int, int] = {}
     for e in kept:
         n = counters.get(e.sentence_index, 0)
@@ -64,14 +68,15 @@ def dedup_events(article: Article, resources: Resources) -> None:
         e.article_id = article.id
         e.event_id = f"{article.id}:{e.sentence_index}:{n}"
     gaz = resources.gazetteer if "place" in resources.config.stages else None
+    kb = resources.kb if "actors" in resources.config.stages else None
     for e in kept:
         if e.location is None and gaz is not None:
             e.location = _country_from_actors(e, gaz)
-        _fill_actor_countries(e, gaz, resources.kb if "actors" in resources.config.stages else None)
-    if "actors" in resources.config.stages:
+        _fill_actor_countries(e, gaz, kb)
+    if kb is not None:
         for e in kept:
-            _implied_target(e, resources.kb)
-        acled_actors.apply(kept, resources.kb, acled_actors.default_theatres())
+            _implied_target(e, kb)
+        acled_actors.apply(kept, kb, acled_actors.default_theatres())
     article.events = kept
 
 

@@ -62,24 +62,22 @@ _CROWD = re.compile(r"\b(?:protesters?|demonstrat\w+|crowds?|marchers?|rall(?:y|
                     r"placards?|banners?|chant\w*)\b", re.I)
 
 
-def _is_diplomatic_protest(ev: Event) -> bool:
+_LODGE = {"lodge", "file", "register", "deliver", "send", "issue", "submit", "voice", "express", "make", "convey"}
+
+
+def _is_diplomatic_protest(ev: Event, doc: Any) -> bool:
     """"Thailand lodged a protest with Cambodia", "China protested to Japan": a government's
     complaint, not a demonstration. Every source is a state, a state organ or a government
-    official, and nothing in the sentence brings a crowd."""
+    official, nothing in the sentence brings a crowd, and the protest has the form of an official
+    complaint: lodged/filed/delivered, made to or with someone, or the reason an envoy was
+    summoned. "Councillors protested in Leh" stays a demonstration."""
     if ev.type != "PROTEST" or ev.mode != "demo" or ev._entry is None or ev._entry.lemma != "protest":
         return False
     if not ev.source or not all(a.kind == "state" or (a.id or "").startswith("state:") or a.sector == "GOV"
                                 for a in ev.source):
         return False
-    return _CROWD.search(ev.evidence_text) is None
-
-
-_LODGE = {"lodge", "file", "register", "deliver", "send", "issue", "submit", "voice", "express", "make", "convey"}
-
-
-def _lodged(ev: Event, doc: Any) -> bool:
-    """The form of an official complaint: a protest lodged/filed/delivered, or protesting to or with
-    someone ("protested strongly to Japan"). "Councillors protested in Leh" stays a demonstration."""
+    if _CROWD.search(ev.evidence_text) is not None:
+        return False
     if doc is None or not (0 <= ev._trigger_i < len(doc)):
         return False
     tok = doc[ev._trigger_i]
@@ -117,7 +115,7 @@ def find_events(article: Article, resources: Resources) -> None:
         events.extend(found)
     docs = {sent.index: sent.doc for sent in article.sentences}
     for ev in events:
-        if _is_diplomatic_protest(ev) and _lodged(ev, docs.get(ev.sentence_index)):
+        if _is_diplomatic_protest(ev, docs.get(ev.sentence_index)):
             _recode_as_complaint(ev, lex)
         ev.acled = classify_acled(ev, article)
     resolve_protest_context(events, article)

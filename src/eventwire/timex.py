@@ -500,7 +500,7 @@ _SPAN_DAYS = {"day": 1, "week": 7}
 def _shift_relative(article: Article, ev: Event, v: TimexVocab) -> None:
     """"stormed the embassy on Tuesday, two days after airstrikes killed dozens": the airstrikes
     were two days before the storming. An event in an "N days/weeks after/before" clause with no
-    date words of its own is dated from the event that clause hangs on."""
+    date words of its own is dated from the main clause's date (which it inherited), shifted."""
     assert article.sentences is not None
     doc = article.sentences[ev.sentence_index].doc
     if doc is None or not (0 <= ev._trigger_i < len(doc)) or ev.date is None:

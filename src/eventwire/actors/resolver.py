@@ -1065,7 +1065,7 @@ class Resolver:
             return self._title_actor(title, surface, country, ctx, explicit)
         if country is None:
             return Actor(surface, e.name, e.id, None, e.sector, e.kind if e.kind != "person" else "group")
-        cname = self.countries[country].name if country in self.countries else country
+        cname = self.country_name(country)
         name = (e.with_country or e.name).format(country=cname, title=surface.title())
         if e.organ and explicit:
             organ_id = f"state:{country}:{e.sector}"
@@ -1093,7 +1093,7 @@ class Resolver:
         for person, role in self.roles.get(title, []):
             if role.of == f"state:{country}" and role.active(when):
                 return Actor(surface, person.name, person.id, country, role.sector or "GOV", "person")
-        cname = self.countries[country].name if country in self.countries else country
+        cname = self.country_name(country)
         sector = "MIL" if "army" in title or "chief of staff" in title else "GOV"
         return Actor(
             surface,
@@ -1193,7 +1193,7 @@ class Resolver:
         # country / patron + generic agent
         if eb is not None and eb.type == "agent" and b.how == "term":
             if a_country and (patron or backed):
-                cname = self.countries[a_country].name if a_country in self.countries else a_country
+                cname = self.country_name(a_country)
                 word = text[b.start : b.end]
                 actor = Actor(
                     surface,
